@@ -1,0 +1,58 @@
+# newroles: `make run` serves the app with demo data; `make test` runs every check CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+export NEWROLES_DEBUG ?= True
+
+.PHONY: help install run test lint e2e-deps clean
+
+help:
+	@echo "make run   install what is missing, migrate, load reference + demo data, serve on http://127.0.0.1:8000 with a worker"
+	@echo "make test  install what is missing, then lint, migration check and the whole test suite"
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency list changes, so a second run is quick.
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,postgres]'
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_reference
+
+run: install
+	$(PY) manage.py demo --if-empty
+	@echo
+	@echo "  newroles is starting on http://127.0.0.1:8000  (Ctrl-C stops the server and the worker)"
+	@echo "  Demo sign-in: editor@demo.test (or viewer@, other@, national@, researcher@, admin@demo.test)"
+	@echo "  Demo password: demo-newroles-2026"
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --interval 1 & \
+	  $(PY) manage.py runserver 127.0.0.1:8000 & \
+	  wait
+
+# Debian's Chromium drives the end-to-end tests (browser downloads are not possible here).
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install e2e-deps lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -n 2
+
+clean:
+	rm -rf var/ .pytest_cache

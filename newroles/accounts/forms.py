@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from newroles.accounts.models import Membership
+from newroles.lib.forms import NHSForm, NHSFormMixin
+
+
+class SignInForm(NHSFormMixin, AuthenticationForm):
+    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class PasswordChangeForm(NHSForm):
+    old_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 12 characters; not a common password and not only numbers.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        value = self.cleaned_data["old_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError("Your current password is not right.")
+        return value
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", "The two new passwords do not match.")
+        return data
+
+
+class AddMemberForm(NHSForm):
+    email = forms.EmailField(label="Email address")
+    display_name = forms.CharField(label="Name", required=False, help_text="Used only if they are new here.")
+    role = forms.ChoiceField(
+        choices=Membership.ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        initial=Membership.VIEWER,
+        help_text="Viewers read the trust's private data; editors change it; managers also manage members.",
+    )
+
+
+class ChangeRoleForm(NHSForm):
+    role = forms.ChoiceField(choices=Membership.ROLE_CHOICES, label="Role")

@@ -1,0 +1,139 @@
+"""Who may see and change what.
+
+Every trust-owned model names its path to the trust in a class attribute, `trust_path` (for example
+`"trust"` or `"deployment__trust"`), and, when its rows can be shared beyond the trust, the name of a
+boolean field in `shared_field`. Reference models (regions, trusts themselves) have `trust_path = None`
+and are readable by every signed-in user.
+
+- `visible(user, qs)`: rows the user may read: admins everything; otherwise rows of the user's trusts
+  plus rows marked shared.
+- `editable(user, qs)`: rows the user may change: admins everything; otherwise rows of trusts where the
+  user is an editor or manager.
+- `get_for_user(user, qs_or_model, action, **lookup)`: one row: 404 when the user may not see it, 403
+  when they may see it but not change it (action="change").
+
+Views call these first; service functions call `require_change` again on the row they are about to save,
+inside the transaction, so a forged id in a POST cannot move data into another trust.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from newroles.accounts.models import Membership, User
+
+M = TypeVar("M", bound=models.Model)
+
+EDIT_ROLES = (Membership.EDITOR, Membership.MANAGER)
+
+
+def _trust_path(model: type[models.Model]) -> str | None:
+    if not hasattr(model, "trust_path"):
+        raise TypeError(f"{model.__name__} must declare trust_path to be used with the access policy")
+    return model.trust_path  # type: ignore[attr-defined]
+
+
+def _trust_lookup(path: str) -> str:
+    # "trust" -> "trust_id" avoids a join; deeper paths ("deployment__trust") filter on the related id.
+    return f"{path}_id" if "__" not in path else f"{path}__id"
+
+
+def is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+def visible(user: Any, qs: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The rows of `qs` that `user` may read."""
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    path = _trust_path(qs.model)
+    if path is None or is_admin(user):
+        return qs
+    condition = Q(**{f"{_trust_lookup(path)}__in": user.trust_ids()})
+    shared_field = getattr(qs.model, "shared_field", None)
+    if shared_field:
+        condition |= Q(**{shared_field: True})
+    return qs.filter(condition)
+
+
+def editable(user: Any, qs: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The rows of `qs` that `user` may change."""
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if is_admin(user):
+        return qs
+    path = _trust_path(qs.model)
+    if path is None:
+        return qs.none()  # reference data: admins only
+    return qs.filter(**{f"{_trust_lookup(path)}__in": user.trust_ids(*EDIT_ROLES)})
+
+
+def trust_id_of(obj: models.Model) -> int | None:
+    """Follow the model's trust_path on an instance (saved or not) to the trust id."""
+    path = _trust_path(type(obj))
+    if path is None:
+        return None
+    target: Any = obj
+    parts = path.split("__")
+    for part in parts[:-1]:
+        target = getattr(target, part)
+        if target is None:
+            return None
+    return getattr(target, f"{parts[-1]}_id")
+
+
+def can_change_in(user: Any, trust_id: int | None) -> bool:
+    """Whether the user may create or change rows owned by the trust."""
+    if is_admin(user):
+        return True
+    if trust_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return trust_id in user.trust_ids(*EDIT_ROLES)
+
+
+def can_manage(user: Any, trust_id: int) -> bool:
+    """Whether the user may manage the members of the trust."""
+    return is_admin(user) or (
+        getattr(user, "is_authenticated", False) and trust_id in user.trust_ids(Membership.MANAGER)
+    )
+
+
+def can_see_in(user: Any, trust_id: int | None) -> bool:
+    """Whether the user may read the trust's private rows."""
+    if is_admin(user):
+        return True
+    return bool(trust_id is not None and getattr(user, "is_authenticated", False) and trust_id in user.trust_ids())
+
+
+def require_change(user: Any, obj: models.Model) -> None:
+    """Raise PermissionDenied unless the user may change `obj` (checked on the row as it will be saved)."""
+    if type(obj)._meta.model_name == "trust" or _trust_path(type(obj)) is None:
+        if not is_admin(user):
+            raise PermissionDenied("Only administrators change reference data.")
+        return
+    if not can_change_in(user, trust_id_of(obj)):
+        raise PermissionDenied("You may not change data of this trust.")
+
+
+def get_for_user(user: Any, qs_or_model: models.QuerySet[M] | type[M], action: str = "view", **lookup: Any) -> M:
+    """Fetch one row for `action` ("view" or "change"): 404 if not visible, 403 if visible but not editable."""
+    qs = qs_or_model if isinstance(qs_or_model, models.QuerySet) else qs_or_model._default_manager.all()
+    try:
+        obj = visible(user, qs).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No {qs.model._meta.verbose_name} found.") from exc
+    if action == "change" and not editable(user, qs.model._default_manager.filter(pk=obj.pk)).exists():
+        raise PermissionDenied("You can see this but not change it.")
+    return obj
+
+
+def require_user(user: Any) -> User:
+    """Narrow a request user to a signed-in User (the login middleware guarantees it on pages)."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    return user

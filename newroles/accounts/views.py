@@ -1,0 +1,120 @@
+"""Sign in and out, passwords, and a trust's members (managed by the trust's managers)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newroles.accounts import policy, services
+from newroles.accounts.forms import AddMemberForm, ChangeRoleForm, PasswordChangeForm, SignInForm
+from newroles.accounts.models import Membership
+from newroles.organisations.models import Trust
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = policy.require_user(request.user)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(actor=user, user=user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "Your password has been changed.")
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html", {"memberships": request.user.memberships.select_related("trust")})
+
+
+def _managed_trust(request: HttpRequest, ods_code: str) -> Trust:
+    trust = get_object_or_404(Trust, ods_code=ods_code.upper())
+    if not policy.can_see_in(request.user, trust.pk):
+        from django.http import Http404
+
+        raise Http404("Not found")  # the member list is private to the trust
+    return trust
+
+
+def members(request: HttpRequest, ods_code: str) -> HttpResponse:
+    trust = _managed_trust(request, ods_code)
+    rows = trust.memberships.select_related("user").order_by("user__email")
+    return render(
+        request,
+        "accounts/members.html",
+        {"trust": trust, "memberships": rows, "can_manage": policy.can_manage(request.user, trust.pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, ods_code: str) -> HttpResponse:
+    trust = _managed_trust(request, ods_code)
+    if not policy.can_manage(request.user, trust.pk):
+        raise PermissionDenied("Only the trust's managers add members.")
+    form = AddMemberForm(request.POST or None)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, secret = services.add_member(actor=request.user, trust=trust, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            if not secret:
+                messages.success(request, f"{membership.user.email} added as {membership.get_role_display()}.")
+                return redirect("accounts:members", trust.ods_code)
+            return render(
+                request,
+                "accounts/member_added.html",
+                {"trust": trust, "membership": membership, "secret": secret},
+            )
+    return render(request, "accounts/member_add.html", {"trust": trust, "form": form})
+
+
+@require_POST
+def member_role(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
+    trust = _managed_trust(request, ods_code)
+    membership = get_object_or_404(Membership, pk=pk, trust=trust)
+    if not policy.can_manage(request.user, trust.pk):
+        raise PermissionDenied("Only the trust's managers change roles.")
+    form = ChangeRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_member_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+            messages.success(request, f"{membership.user.email} is now {membership.get_role_display()}.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:members", trust.ods_code)
+
+
+@require_POST
+def member_remove(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
+    trust = _managed_trust(request, ods_code)
+    membership = get_object_or_404(Membership, pk=pk, trust=trust)
+    if not policy.can_manage(request.user, trust.pk):
+        raise PermissionDenied("Only the trust's managers remove members.")
+    try:
+        email = membership.user.email
+        services.remove_member(actor=request.user, membership=membership)
+        messages.success(request, f"{email} removed from {trust.name}.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:members", trust.ods_code)

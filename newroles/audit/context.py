@@ -1,0 +1,36 @@
+"""Ids that group audit records: one per web request or CLI run, one per import batch."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+request_id_var: ContextVar[str] = ContextVar("newroles_request_id", default="")
+batch_id_var: ContextVar[str] = ContextVar("newroles_batch_id", default="")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@contextlib.contextmanager
+def batch(batch_id: str | None = None) -> Iterator[str]:
+    """Give every audit record written inside the block the same batch id."""
+    value = batch_id or new_id()
+    token = batch_id_var.set(value)
+    try:
+        yield value
+    finally:
+        batch_id_var.reset(token)
+
+
+@contextlib.contextmanager
+def request_scope(request_id: str | None = None) -> Iterator[str]:
+    value = request_id or new_id()
+    token = request_id_var.set(value)
+    try:
+        yield value
+    finally:
+        request_id_var.reset(token)

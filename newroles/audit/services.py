@@ -1,0 +1,95 @@
+"""`record()`: the one way an audit record is written, called by every service function."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from newroles.audit.context import batch_id_var, request_id_var
+from newroles.audit.models import ChangeRecord
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_json_value(v) for v in value]
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or None
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The row's concrete field values (and many-to-many ids of a saved row) as JSON-ready data."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        data[field.attname] = _json_value(field.value_from_object(obj))
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(_json_value(v) for v in field.value_from_object(obj))
+    for name in getattr(obj, "audit_exclude", ()):
+        data.pop(name, None)
+    return data
+
+
+def _trust_id(obj: models.Model) -> int | None:
+    from newroles.accounts.policy import trust_id_of
+
+    if obj._meta.model_name == "trust" and obj._meta.app_label == "organisations":
+        return obj.pk
+    if getattr(type(obj), "trust_path", None):
+        try:
+            return trust_id_of(obj)
+        except AttributeError:
+            return None
+    return None
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    message: str = "",
+    object_id: Any = None,
+) -> ChangeRecord:
+    """Write one ChangeRecord. Must run inside the transaction that makes the change.
+
+    `actor` is the acting User, or None for a system job (reference data loader), named by `message`.
+    For deletes pass `object_id`, since the row no longer has a primary key.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() must be called inside the change's transaction")
+    user = actor if getattr(actor, "pk", None) else None
+    return ChangeRecord.objects.create(
+        user=user,
+        user_name=(user.name if user else "system")[:254],
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(object_id if object_id is not None else obj.pk),
+        object_repr=str(obj)[:300],
+        trust_id=_trust_id(obj),
+        before=before,
+        after=after,
+        request_id=request_id_var.get(),
+        batch_id=batch_id_var.get(),
+        message=message[:500],
+    )
+
+
+def history(obj: models.Model) -> models.QuerySet[ChangeRecord]:
+    """Every record about `obj`, newest first."""
+    return ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).select_related("user")

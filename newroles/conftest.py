@@ -1,0 +1,105 @@
+"""Shared fixtures: the reference data loaded once per test database, and named personas.
+
+alice edits (and manages) Sheffield (TAH), bob reads Sheffield, charlie edits Rotherham Doncaster and
+South Humber (RXE), nadia is a national reader, rita a researcher, olive belongs to no trust, and
+admin is an administrator.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from newroles.accounts import services as accounts
+from newroles.accounts.models import Membership, User
+from newroles.organisations import services as organisations
+from newroles.organisations.models import Team, Trust
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    with django_db_blocker.unblock():
+        for dotted in settings.REFERENCE_LOADERS:
+            import_string(dotted)()
+
+
+def _user(email: str, *, trust: str | None = None, role: str | None = None, **flags: bool) -> User:
+    user, _ = accounts.create_user(actor=None, email=email, password=PASSWORD, display_name=email.split("@")[0], **flags)
+    if trust:
+        accounts.add_member(actor=None, trust=Trust.objects.get(ods_code=trust), email=email, role=role or "viewer")
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def sheffield(db) -> Trust:  # type: ignore[no-untyped-def]
+    return Trust.objects.get(ods_code="TAH")
+
+
+@pytest.fixture
+def rotherham(db) -> Trust:  # type: ignore[no-untyped-def]
+    return Trust.objects.get(ods_code="RXE")
+
+
+@pytest.fixture
+def alice(sheffield) -> User:  # type: ignore[no-untyped-def]
+    return _user("alice@example.org", trust="TAH", role=Membership.MANAGER)
+
+
+@pytest.fixture
+def bob(sheffield) -> User:  # type: ignore[no-untyped-def]
+    return _user("bob@example.org", trust="TAH", role=Membership.VIEWER)
+
+
+@pytest.fixture
+def eve(sheffield) -> User:  # type: ignore[no-untyped-def]
+    """An editor (not a manager) at Sheffield."""
+    return _user("eve@example.org", trust="TAH", role=Membership.EDITOR)
+
+
+@pytest.fixture
+def charlie(rotherham) -> User:  # type: ignore[no-untyped-def]
+    return _user("charlie@example.org", trust="RXE", role=Membership.EDITOR)
+
+
+@pytest.fixture
+def nadia(db) -> User:  # type: ignore[no-untyped-def]
+    return _user("nadia@example.org", is_national_reader=True)
+
+
+@pytest.fixture
+def rita(db) -> User:  # type: ignore[no-untyped-def]
+    return _user("rita@example.org", is_researcher=True)
+
+
+@pytest.fixture
+def olive(db) -> User:  # type: ignore[no-untyped-def]
+    return _user("olive@example.org")
+
+
+@pytest.fixture
+def admin_user(db) -> User:  # type: ignore[no-untyped-def]
+    return _user("admin@example.org", is_admin=True)
+
+
+@pytest.fixture
+def private_team(sheffield) -> Team:  # type: ignore[no-untyped-def]
+    return organisations.create_team(actor=None, trust=sheffield, name="Maple Ward", service_type="inpatient")
+
+
+@pytest.fixture
+def shared_team(sheffield) -> Team:  # type: ignore[no-untyped-def]
+    return organisations.create_team(
+        actor=None, trust=sheffield, name="CMHT North", service_type="community", is_shared=True
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

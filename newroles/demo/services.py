@@ -1,0 +1,115 @@
+"""The demo: one account per persona and a few teams, loaded through the same service functions.
+
+Personas (password DEMO_PASSWORD for all, documented in the README):
+- editor@demo.test    editor and manager at Sheffield Health Partnership (TAH)
+- viewer@demo.test    viewer at TAH
+- other@demo.test     editor at Rotherham Doncaster and South Humber (RXE)
+- national@demo.test  national reader
+- researcher@demo.test researcher
+- admin@demo.test     administrator
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from newroles.accounts import services as accounts
+from newroles.accounts.models import Membership, User
+from newroles.audit.writes import create_row, delete_row
+from newroles.demo.models import DemoLoad
+from newroles.organisations import services as organisations
+from newroles.organisations.models import Trust
+
+DEMO_PASSWORD = "demo-newroles-2026"
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    name: str
+    what: str
+    trust: str | None = None
+    role: str | None = None
+    national: bool = False
+    researcher: bool = False
+    admin: bool = False
+
+
+PERSONAS = [
+    Persona("editor@demo.test", "Esther Editor", "edits and manages Sheffield's data", "TAH", Membership.MANAGER),
+    Persona("viewer@demo.test", "Victor Viewer", "reads Sheffield's data", "TAH", Membership.VIEWER),
+    Persona("other@demo.test", "Omar Other", "edits Rotherham Doncaster and South Humber's data", "RXE",
+            Membership.EDITOR),
+    Persona("national@demo.test", "Nadia National", "national reader", national=True),
+    Persona("researcher@demo.test", "Rita Researcher", "research team", researcher=True),
+    Persona("admin@demo.test", "Adam Admin", "administrator", admin=True),
+]  # fmt: skip
+
+DEMO_TEAMS = {
+    "TAH": [
+        ("CMHT North", "community", "Community mental health team, north of the city.", True),
+        ("CMHT South", "community", "Community mental health team, south of the city.", False),
+        (
+            "Crisis Resolution and Home Treatment",
+            "crisis",
+            "24-hour crisis assessment and home treatment.",
+            True,
+        ),
+        ("Early Intervention in Psychosis", "early_intervention", "First-episode psychosis service.", False),
+        ("Maple Ward", "inpatient", "Adult acute inpatient ward.", False),
+        ("Perinatal Mental Health", "perinatal", "Community perinatal service.", False),
+    ],
+    "RXE": [
+        ("Doncaster CMHT", "community", "Community mental health team.", True),
+        ("Rotherham Talking Therapies", "talking_therapies", "NHS Talking Therapies service.", False),
+        ("Mental Health Support Team – Schools", "schools", "Education mental health practitioners.", False),
+    ],
+}
+
+
+def is_loaded() -> bool:
+    return DemoLoad.objects.exists()
+
+
+@transaction.atomic
+def load_demo() -> list[Persona]:
+    """Create the personas and demo teams (once). Requires the reference data."""
+    trusts = {t.ods_code: t for t in Trust.objects.filter(ods_code__in=DEMO_TEAMS)}
+    missing = set(DEMO_TEAMS) - set(trusts)
+    if missing:
+        raise RuntimeError("Load the reference data first (newroles load_reference).")
+    for p in PERSONAS:
+        user = User.objects.filter(email=p.email).first()
+        if user is None:
+            user, _ = accounts.create_user(
+                actor=None, email=p.email, display_name=p.name, password=DEMO_PASSWORD,
+                is_national_reader=p.national, is_researcher=p.researcher, is_admin=p.admin, is_demo=True,
+            )  # fmt: skip
+        if p.trust and not Membership.objects.filter(user=user, trust=trusts[p.trust]).exists():
+            accounts.add_member(actor=None, trust=trusts[p.trust], email=p.email, role=p.role or "viewer")
+    for code, teams in DEMO_TEAMS.items():
+        existing = set(trusts[code].teams.values_list("name", flat=True))
+        for name, service_type, description, shared in teams:
+            if name not in existing:
+                organisations.create_team(
+                    actor=None, trust=trusts[code], name=name, service_type=service_type,
+                    description=description, is_shared=shared,
+                )  # fmt: skip
+    if not DemoLoad.objects.exists():
+        create_row(None, DemoLoad(description="personas and teams"), check_policy=False)
+    return PERSONAS
+
+
+@transaction.atomic
+def remove_demo() -> int:
+    """Delete the demo accounts and the marker (demo teams stay as ordinary data unless removed by hand)."""
+    users = list(User.objects.filter(is_demo=True))
+    for user in users:
+        for membership in user.memberships.all():
+            delete_row(None, membership, check_policy=False)
+        delete_row(None, user, check_policy=False)
+    for marker in DemoLoad.objects.all():
+        delete_row(None, marker, check_policy=False)
+    return len(users)

@@ -1,0 +1,68 @@
+"""CSV and XLSX downloads that spreadsheets cannot turn into formulas.
+
+A cell that starts with =, +, -, @, tab or carriage return can run as a formula when a spreadsheet opens
+the file (CSV injection). Every exported text cell goes through `safe_cell`, which prefixes such values
+with an apostrophe, the convention spreadsheets show as plain text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpResponse
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would read as a formula; leave numbers alone."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    # BOM so Excel opens UTF-8 (trust names with accents, en dashes) correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Data") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([safe_cell(h) for h in headers])
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], file_format: str = "csv"
+) -> HttpResponse:
+    """An HttpResponse with the table as a CSV or XLSX attachment."""
+    if file_format == "xlsx":
+        content, content_type, ext = xlsx_bytes(headers, rows), XLSX_TYPE, "xlsx"
+    else:
+        content, content_type, ext = csv_bytes(headers, rows), "text/csv; charset=utf-8", "csv"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
+    return response

@@ -1,0 +1,189 @@
+"""Read an uploaded CSV or XLSX file into a header and rows of text, or say clearly why not.
+
+Used by the one import flow (`newroles.imports`). Encodings: UTF-8 with or without a byte-order mark,
+UTF-16 with a byte-order mark, and Windows-1252 (what Excel on Windows writes by default). Delimiters:
+comma, semicolon or tab, detected from the first lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+XLSX_MAGIC = b"PK\x03\x04"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class TabularError(ValueError):
+    """The file cannot be read as a table; the message is written for the person who uploaded it."""
+
+
+@dataclass
+class Table:
+    """Headers and the data rows; each row keeps its line number in the file (the header is row 1)."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    file_format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def records(self) -> list[tuple[int, dict[str, str]]]:
+        """Rows as {header: value}, padding short rows with empty strings."""
+        out = []
+        for number, cells in self.rows:
+            padded = cells + [""] * (len(self.headers) - len(cells))
+            out.append((number, dict(zip(self.headers, padded, strict=False))))
+        return out
+
+
+def normalise_header(text: str) -> str:
+    """Loose form of a header for matching: lower case, letters and digits only ("Pay Band" == "pay_band")."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes; return (text, encoding name). Raise TabularError when it is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise TabularError("The file says it is UTF-16 text but could not be read as such.") from exc
+    if b"\x00" in data[:4096]:
+        raise TabularError(
+            "This file is not readable text: it looks like a binary file or text in an unsupported "
+            "encoding (save it as CSV UTF-8 or as an Excel .xlsx workbook)."
+        )
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise TabularError(
+            f"The file could not be read as UTF-8 or Windows-1252 text (byte {exc.start + 1} is not valid "
+            "in either). Save it as 'CSV UTF-8' and upload it again."
+        ) from exc
+    return text, "Windows-1252"
+
+
+def _check_text(text: str) -> None:
+    if _CONTROL.search(text[:65536]):
+        raise TabularError(
+            "The file contains control characters, so it is probably not a CSV file or is in an "
+            "unsupported encoding. Save it as 'CSV UTF-8' or as an Excel .xlsx workbook."
+        )
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:10])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _check_headers(headers: list[str]) -> list[str]:
+    cleaned = [h.strip() for h in headers]
+    while cleaned and cleaned[-1] == "":
+        cleaned.pop()
+    if not cleaned:
+        raise TabularError("The first row is empty: it must hold the column names.")
+    seen: dict[str, int] = {}
+    for index, header in enumerate(cleaned, start=1):
+        if header == "":
+            raise TabularError(f"Column {index} has no name in the first row.")
+        key = normalise_header(header)
+        if key in seen:
+            raise TabularError(
+                f"Columns {seen[key]} and {index} have the same name ('{cleaned[seen[key] - 1]}' and "
+                f"'{header}'). Give every column a different name."
+            )
+        seen[key] = index
+    return cleaned
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_csv(data: bytes, *, max_rows: int | None = None) -> Table:
+    text, encoding = decode_text(data)
+    _check_text(text)
+    if not text.strip():
+        raise TabularError("The file is empty.")
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = _check_headers(next(reader))
+        rows: list[tuple[int, list[str]]] = []
+        for cells in reader:
+            number = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((number, [c.strip() for c in cells]))
+            if max_rows is not None and len(rows) > max_rows:
+                raise TabularError(f"The file has more than {max_rows:,} rows; split it into smaller files.")
+    except csv.Error as exc:
+        raise TabularError(f"Row {reader.line_num}: the CSV could not be read ({exc}).") from exc
+    return Table(headers, rows, "CSV", encoding=encoding, delimiter=delimiter)
+
+
+def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TabularError("The file could not be opened as an Excel .xlsx workbook.") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        first = next(iterator, None)
+        if first is None:
+            raise TabularError("The workbook's first sheet is empty.")
+        headers = _check_headers([_cell_text(v) for v in first])
+        rows: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(iterator, start=2):
+            cells = [_cell_text(v) for v in values[: len(headers)]]
+            if not any(cells):
+                continue
+            rows.append((number, cells))
+            if max_rows is not None and len(rows) > max_rows:
+                raise TabularError(f"The file has more than {max_rows:,} rows; split it into smaller files.")
+    finally:
+        workbook.close()
+    notes = []
+    if len(workbook.sheetnames) > 1:
+        notes.append(f"Only the first sheet ('{workbook.sheetnames[0]}') was read.")
+    return Table(headers, rows, "XLSX", notes=notes)
+
+
+def read_table(data: bytes, filename: str = "", *, max_rows: int | None = None) -> Table:
+    """Read CSV or XLSX bytes (chosen by content, not by the file name) into a Table."""
+    if not data or not data.strip():
+        raise TabularError("The file is empty.")
+    if data.startswith(XLSX_MAGIC):
+        return read_xlsx(data, max_rows=max_rows)
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise TabularError("The file is named as an Excel workbook but is not one. Upload a .xlsx or a .csv.")
+    table = read_csv(data, max_rows=max_rows)
+    if not table.rows:
+        raise TabularError("The file has column names but no rows of data.")
+    return table

@@ -1,0 +1,154 @@
+"""Regions, trusts and teams: the organisations everything else belongs to."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+SERVICE_TYPES = [
+    ("community", "Community mental health"),
+    ("inpatient", "Inpatient"),
+    ("crisis", "Crisis and home treatment"),
+    ("camhs", "Children and young people (CAMHS)"),
+    ("talking_therapies", "NHS Talking Therapies"),
+    ("perinatal", "Perinatal"),
+    ("early_intervention", "Early intervention in psychosis"),
+    ("forensic", "Forensic and secure"),
+    ("learning_disability", "Learning disability and autism"),
+    ("older_adults", "Older adults"),
+    ("liaison", "Liaison psychiatry"),
+    ("primary_care", "Primary care mental health"),
+    ("schools", "Mental health support in schools"),
+    ("other", "Other"),
+]
+
+
+class Region(models.Model):
+    """One of the seven NHS England regions."""
+
+    trust_path = None  # reference data, readable by everyone signed in
+
+    code = models.CharField(max_length=3, unique=True, help_text="NHS ODS region code, e.g. Y63.")
+    name = models.CharField(max_length=100, unique=True)
+    short_name = models.CharField(max_length=5, help_text="Abbreviation used on the tile map, e.g. NEY.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:region", args=[self.code])
+
+
+class Trust(models.Model):
+    """An NHS trust providing mental health services, identified by its ODS code.
+
+    Closed or merged trusts stay in the register with their successor, so history (and the study's
+    2023 set of 51) stays readable.
+    """
+
+    trust_path = None  # the trust row itself is reference data; its private content hangs off it
+
+    ACTIVE = "active"
+    CLOSED = "closed"
+    STATUS_CHOICES = [(ACTIVE, "Active"), (CLOSED, "Closed or merged")]
+
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{3,6}$", "An ODS code is 3 to 6 capital letters or digits.")],
+        help_text="The trust's NHS ODS code, e.g. RX4.",
+    )
+    name = models.CharField(max_length=200, help_text="The trust's full name.")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="trusts", help_text="NHS England region name or code."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=STATUS_CHOICES,
+        default=ACTIVE,
+        help_text="active, or closed for a closed trust.",
+    )
+    status_note = models.CharField(
+        max_length=300, blank=True, help_text="Renames, mergers and closures, in a sentence."
+    )
+    closed_on = models.DateField(null=True, blank=True, help_text="Date the trust closed or merged, if it did.")
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text="ODS code of the trust that took over its services.",
+    )
+    in_study_set = models.BooleanField(
+        "in the study's 2023 set",
+        default=False,
+        help_text="One of the 51 trusts the New Roles in Mental Health study counted in 2023 (yes/no).",
+    )
+    website = models.URLField(blank=True, help_text="The trust's website address.")
+    new_roles_lead_name = models.CharField(
+        "new roles lead",
+        max_length=150,
+        blank=True,
+        help_text="Who holds the picture of new roles at the trust (the study found this hard to find).",
+    )
+    new_roles_lead_email = models.EmailField("new roles lead email", blank=True)
+    source = models.TextField(blank=True, help_text="Where the code and name were seen.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:trust", args=[self.ods_code])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.ACTIVE
+
+
+class Team(models.Model):
+    """A team or service within a trust. Private to the trust unless marked shared."""
+
+    trust_path = "trust"
+    shared_field = "is_shared"
+
+    trust = models.ForeignKey(
+        Trust,
+        on_delete=models.CASCADE,
+        related_name="teams",
+        help_text="ODS code of the trust the team is in.",
+    )
+    name = models.CharField(max_length=150, help_text="The team's name as the trust uses it, e.g. 'CMHT North'.")
+    service_type = models.CharField(
+        max_length=30,
+        choices=SERVICE_TYPES,
+        help_text="One of: " + ", ".join(f"{key} ({label})" for key, label in SERVICE_TYPES) + ".",
+    )
+    description = models.TextField(blank=True, help_text="What the team does, in a sentence or two.")
+    is_shared = models.BooleanField(
+        "shared beyond the trust",
+        default=False,
+        help_text="yes to let every signed-in user see the team; no keeps it to the trust's members.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    audit_exclude = ("updated_at",)
+
+    class Meta:
+        ordering = ["trust__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["trust", "name"], name="team_name_unique_in_trust")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:team", args=[self.trust.ods_code, self.pk])

@@ -1,0 +1,185 @@
+"""Django settings for newroles, read from environment variables (see .env.example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from newroles.lib.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("NEWROLES_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and private uploads live here
+
+DEBUG = env_bool("NEWROLES_DEBUG", False)
+SECRET_KEY = env_str("NEWROLES_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set NEWROLES_SECRET_KEY (or NEWROLES_DEBUG=True for local development).")
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = env_list("NEWROLES_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("NEWROLES_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("NEWROLES_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "newroles.accounts",
+    "newroles.audit",
+    "newroles.organisations",
+    "newroles.imports",
+    "newroles.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "newroles.audit.middleware.RequestIdMiddleware",
+    "newroles.accounts.middleware.LoginRequiredMiddleware",
+    "newroles.accounts.middleware.PasswordChangeRequiredMiddleware",
+]
+
+ROOT_URLCONF = "newroles.urls"
+WSGI_APPLICATION = "newroles.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "newroles" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "newroles.accounts.context_processors.access",
+                "newroles.demo.context_processors.demo",
+            ],
+            "builtins": ["newroles.templatetags.nhsuk"],
+        },
+    },
+]
+
+# Database: SQLite by default so a fresh machine needs nothing else; PostgreSQL for multi-user servers.
+DB_ENGINE = env_str("NEWROLES_DB", "sqlite")
+if DB_ENGINE == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": env_str("NEWROLES_DB_HOST", "localhost"),
+            "PORT": env_str("NEWROLES_DB_PORT", "5432"),
+            "NAME": env_str("NEWROLES_DB_NAME", "newroles"),
+            "USER": env_str("NEWROLES_DB_USER", "newroles"),
+            "PASSWORD": env_str("NEWROLES_DB_PASSWORD"),
+            "CONN_MAX_AGE": env_int("NEWROLES_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+elif DB_ENGINE == "sqlite":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("NEWROLES_DB_NAME", str(VAR_DIR / "newroles.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy timeout
+                # instead of one failing with "database is locked" half-way through a transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                # WAL lets the web server read while the worker writes.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"NEWROLES_DB must be 'sqlite' or 'postgres', not {DB_ENGINE!r}")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    BASE_DIR / "newroles" / "static",
+    ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
+# Without a collectstatic step (make run), serve files straight from the finders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Uploaded files (imports in progress, shared documents) live outside the web root and are only ever
+# served through views that check access.
+PRIVATE_FILES_DIR = VAR_DIR / "private"
+MAX_UPLOAD_BYTES = env_int("NEWROLES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("NEWROLES_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Security: strict defaults whenever not in debug, so `manage.py check --deploy` is clean.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("NEWROLES_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("NEWROLES_SECURE_COOKIES", True)
+    SECURE_SSL_REDIRECT = env_bool("NEWROLES_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("NEWROLES_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+EMAIL_BACKEND = env_str("NEWROLES_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("NEWROLES_FROM_EMAIL", "newroles@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("NEWROLES_LOG_LEVEL", "WARNING")},
+}
+
+# Aggregates shown beyond the trust that owns them hide counts below this (shown as "*").
+SMALL_COUNT_THRESHOLD = 5
+
+# Loaded in order by `newroles load_reference` (and `make install`); each returns a dict of counts.
+REFERENCE_LOADERS = ["newroles.organisations.services.load_reference"]

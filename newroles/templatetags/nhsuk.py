@@ -1,0 +1,69 @@
+"""Template tags that render Django form fields and errors with NHS.UK frontend markup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField, Form
+
+from newroles.lib.forms import widget_kind
+
+register = template.Library()
+
+
+@register.inclusion_tag("nhsuk/field.html")
+def nhsuk_field(field: BoundField, label_size: str = "", hint: str = "") -> dict[str, Any]:
+    """One form group: label, hint, error message and the widget."""
+    return {
+        "field": field,
+        "kind": widget_kind(field.field.widget),
+        "label_size": label_size,
+        "hint": hint or field.help_text,
+    }
+
+
+@register.inclusion_tag("nhsuk/error_summary.html")
+def nhsuk_error_summary(*forms: Form) -> dict[str, Any]:
+    """The error summary at the top of a page: every error, each linking to its field."""
+    items = []
+    for form in forms:
+        if form is None or not form.is_bound:
+            continue
+        for error in form.non_field_errors():
+            items.append({"href": "", "text": error})
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            for error in errors:
+                items.append({"href": f"#{form[name].id_for_label or 'id_' + name}", "text": error})
+    return {"items": items}
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """mapping[key] in a template, or '' when absent."""
+    try:
+        return mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: Any, **changes: Any) -> str:
+    """The current query string with some parameters changed (for sort links, pages and exports)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.inclusion_tag("_breadcrumbs.html")
+def breadcrumbs(*pairs: str) -> dict[str, Any]:
+    """{% breadcrumbs "Trusts" trusts_url "Sheffield" trust_url %}: label/url pairs, the last is the back link."""
+    crumbs = list(zip(pairs[::2], pairs[1::2], strict=True))
+    return {"crumbs": crumbs}

@@ -1,0 +1,26 @@
+"""Agenda for Change pay bands, in order (pure Python, no Django)."""
+
+from __future__ import annotations
+
+AFC_BANDS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")
+BAND_CHOICES = [(b, f"Band {b}") for b in AFC_BANDS]
+
+
+def band_index(band: str) -> int:
+    """Position of a band in AFC_BANDS (8a < 8b < ... < 9); ValueError for anything else."""
+    return AFC_BANDS.index(band.strip().lower())
+
+
+def band_rank(band: str) -> int:
+    """The band as a whole number, with 8a-8d all counted as 8 (used for 'levels' of roles)."""
+    b = band.strip().lower()
+    if b not in AFC_BANDS:
+        raise ValueError(f"'{band}' is not an Agenda for Change band")
+    return 8 if b.startswith("8") else int(b)
+
+
+def bands_between(low: str | None, high: str | None) -> list[str]:
+    """The bands from low to high inclusive; empty when either is missing."""
+    if not low or not high:
+        return []
+    return list(AFC_BANDS[band_index(low) : band_index(high) + 1])

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "newroles.audit",
     "newroles.organisations",
     "newroles.imports",
+    "newroles.roles",
     "newroles.demo",
 ]
 
@@ -182,4 +183,7 @@ LOGGING = {
 SMALL_COUNT_THRESHOLD = 5
 
 # Loaded in order by `newroles load_reference` (and `make install`); each returns a dict of counts.
-REFERENCE_LOADERS = ["newroles.organisations.services.load_reference"]
+REFERENCE_LOADERS = [
+    "newroles.organisations.services.load_reference",
+    "newroles.roles.services.load_catalogue",
+]

@@ -2,8 +2,9 @@
 
 Every trust-owned model names its path to the trust in a class attribute, `trust_path` (for example
 `"trust"` or `"deployment__trust"`), and, when its rows can be shared beyond the trust, the name of a
-boolean field in `shared_field`. Reference models (regions, trusts themselves) have `trust_path = None`
-and are readable by every signed-in user.
+boolean field in `shared_field`, or `shared_when`, a list of lookups any of which makes a row readable by
+everyone signed in (national rows with no trust, documents shared with all users). Reference models
+(regions, trusts themselves) have `trust_path = None` and are readable by every signed-in user.
 
 - `visible(user, qs)`: rows the user may read: admins everything; otherwise rows of the user's trusts
   plus rows marked shared.
@@ -58,6 +59,8 @@ def visible(user: Any, qs: models.QuerySet[M]) -> models.QuerySet[M]:
     shared_field = getattr(qs.model, "shared_field", None)
     if shared_field:
         condition |= Q(**{shared_field: True})
+    for lookup in getattr(qs.model, "shared_when", ()):
+        condition |= Q(**lookup)
     return qs.filter(condition)
 
 

@@ -1,0 +1,414 @@
+"""Every change to the catalogue, role packs and shared documents goes through these functions."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from newroles.accounts import policy
+from newroles.audit.writes import create_row, delete_row, update_row
+from newroles.roles.models import (
+    PACK_COMPONENTS,
+    OccupationCode,
+    PackComponent,
+    Role,
+    RoleAlias,
+    RoleCode,
+    RolePack,
+    SearchEntry,
+    normalise_title,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SEED = "reference data: roles/data"
+
+ROLE_FIELDS = (
+    "name",
+    "staff_group",
+    "newness",
+    "newness_reason",
+    "first_year",
+    "regulator",
+    "registration",
+    "regulation_note",
+    "medical",
+    "band_min",
+    "band_max",
+    "entry_routes",
+    "training_note",
+    "supervises_others",
+    "lead_time_months",
+    "typical_teams",
+    "case_study",
+    "as_of",
+)
+
+
+def is_curator(user: Any) -> bool:
+    """National curators: researchers and administrators."""
+    return policy.is_admin(user) or bool(getattr(user, "is_authenticated", False) and user.is_researcher)
+
+
+def require_curator(user: Any) -> None:
+    if user is not None and not is_curator(user):
+        raise PermissionDenied("Only national curators (researchers and administrators) change the catalogue.")
+
+
+# Catalogue ----------------------------------------------------------------------------------------
+
+
+def role_fields_from_seed(entry: dict[str, Any], as_of: str) -> dict[str, Any]:
+    """Model field values for one role of catalogue.json."""
+    fields = {name: entry[name] for name in ROLE_FIELDS if name in entry}
+    fields["band_min"] = entry.get("band_min") or ""
+    fields["band_max"] = entry.get("band_max") or ""
+    supervision = entry.get("supervision") or {}
+    fields["supervisor"] = supervision.get("supervisor", "")
+    fields["supervision_frequency"] = supervision.get("frequency", "")
+    fields["supervision_hours_per_wte"] = Decimal(str(supervision.get("hours_per_week_per_wte", 0))).quantize(
+        Decimal("0.01")
+    )
+    portrait = entry.get("pen_portrait") or {}
+    fields["pen_what"] = portrait.get("what", "")
+    fields["pen_why"] = portrait.get("why", "")
+    fields["pen_challenges"] = portrait.get("challenges", "")
+    fields["as_of"] = entry.get("as_of") or as_of
+    return fields
+
+
+def save_role(*, actor: Any, slug: str, curated: bool = True, **fields: Any) -> tuple[Role, bool]:
+    """Create or update a role by slug (curators). Returns (role, created)."""
+    require_curator(actor)
+    existing = Role.objects.filter(slug=slug).first()
+    if existing is None:
+        role = create_row(actor, Role(slug=slug, curated=curated, **fields), check_policy=False)
+        created = True
+    else:
+        role = update_row(actor, existing, {**fields, "curated": curated or existing.curated}, check_policy=False)
+        created = False
+    reindex_role(role)
+    return role, created
+
+
+def save_alias(
+    *, actor: Any, role: Role, title: str, trust: Any = None, status: str = RoleAlias.APPROVED, **fields: Any
+) -> tuple[RoleAlias, bool]:
+    """Add an alias (or update the one with the same normalised title and owner). Returns (alias, created).
+
+    A national alias needs a curator; a trust's own alias needs an editor of that trust.
+    """
+    if trust is None:
+        require_curator(actor)
+    elif actor is not None and not policy.can_change_in(actor, trust.pk):
+        raise PermissionDenied("Only the trust's editors add its aliases.")
+    normalised = normalise_title(title)
+    existing = RoleAlias.objects.filter(normalised=normalised, trust=trust).first()
+    if existing is None:
+        alias = RoleAlias(role=role, title=title.strip(), trust=trust, status=status, **fields)
+        return create_row(actor, alias, check_policy=False), True
+    changes = {"role": role, "title": title.strip(), "status": status, **fields}
+    return update_row(actor, existing, changes, check_policy=False), False
+
+
+def save_code(*, actor: Any, role: Role, system: str, code: str, **fields: Any) -> tuple[RoleCode, bool]:
+    require_curator(actor)
+    existing = RoleCode.objects.filter(role=role, system=system, code=code).first()
+    if existing is None:
+        return create_row(actor, RoleCode(role=role, system=system, code=code, **fields), check_policy=False), True
+    return update_row(actor, existing, fields, check_policy=False), False
+
+
+def load_occupation_codes(*, actor: Any = None) -> dict[str, int]:
+    """Load the NHS Occupation Code Manual lookup (945 codes). Idempotent."""
+    counts = {"occupation_codes": 0, "occupation_codes_changed": 0}
+    existing = {c.code: c for c in OccupationCode.objects.all()}
+    with open(DATA_DIR / "nhs_occupation_codes_v22_1.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            fields = {
+                "name": row["occupation_code_name"],
+                "main_staff_group": row["main_staff_group"],
+                "broad_staff_group": row["broad_staff_group"],
+                "detailed_staff_group": row["detailed_staff_group"],
+                "level": row["occupation_level"],
+                "care_setting": row["care_setting_or_specialty"],
+                "is_valid": row["is_currently_valid"] == "True",
+            }
+            counts["occupation_codes"] += 1
+            current = existing.get(row["occupation_code"])
+            if current is None:
+                create_row(
+                    actor, OccupationCode(code=row["occupation_code"], **fields), message=SEED, check_policy=False
+                )
+                counts["occupation_codes_changed"] += 1
+            elif any(getattr(current, k) != v for k, v in fields.items()):
+                update_row(actor, current, fields, message=SEED, check_policy=False)
+                counts["occupation_codes_changed"] += 1
+    return counts
+
+
+def load_catalogue(*, actor: Any = None) -> dict[str, int]:
+    """Load occupation codes, the role catalogue and the national packs from roles/data. Idempotent.
+
+    Roles a curator has edited in the app (`curated`) are left as they are; packs are created only for
+    roles that have no national pack yet, so curators' versions are never overwritten.
+    """
+    with transaction.atomic():
+        counts = load_occupation_codes(actor=actor)
+        path = DATA_DIR / "catalogue.json"
+        if not path.exists():
+            return counts
+        data = json.loads(path.read_text(encoding="utf-8"))
+        counts.update({"roles": 0, "roles_changed": 0, "aliases": 0, "codes": 0, "packs_created": 0})
+        roles: dict[str, Role] = {r.slug: r for r in Role.objects.all()}
+        for entry in data["roles"]:
+            counts["roles"] += 1
+            current = roles.get(entry["slug"])
+            fields = role_fields_from_seed(entry, data.get("as_of", ""))
+            if current is not None and current.curated:
+                continue
+            if current is None or any(getattr(current, k) != v for k, v in fields.items()):
+                roles[entry["slug"]], _ = save_role(actor=actor, slug=entry["slug"], curated=False, **fields)
+                counts["roles_changed"] += 1
+        for entry in data["roles"]:
+            role = roles[entry["slug"]]
+            for alias in entry.get("aliases", []):
+                counts["aliases"] += 1
+                existing = RoleAlias.objects.filter(normalised=normalise_title(alias["title"]), trust=None).first()
+                if existing is None:
+                    save_alias(
+                        actor=actor,
+                        role=role,
+                        title=alias["title"],
+                        kind=alias.get("kind", "variant"),
+                        in_training=alias.get("in_training", False),
+                        source="national catalogue",
+                    )
+            for code in entry.get("codes", []):
+                counts["codes"] += 1
+                if not RoleCode.objects.filter(role=role, system=code["system"], code=code["code"]).exists():
+                    save_code(
+                        actor=actor,
+                        role=role,
+                        system=code["system"],
+                        code=code["code"],
+                        label=code.get("label", ""),
+                        in_training=code.get("in_training", False),
+                    )
+        for pack_path in sorted((DATA_DIR / "packs").glob("*.json")):
+            pack_data = json.loads(pack_path.read_text(encoding="utf-8"))
+            role = roles.get(pack_data["role"])
+            if role is None or RolePack.objects.filter(role=role, trust=None).exists():
+                continue
+            create_national_pack(actor=actor, role=role, data=pack_data)
+            counts["packs_created"] += 1
+    return counts
+
+
+# Packs --------------------------------------------------------------------------------------------
+
+COMPONENT_KEYS = [k for k, _ in PACK_COMPONENTS]
+
+
+def _component_values(value: Any) -> tuple[str, dict[str, Any]]:
+    """A pack file's component is Markdown text, or an object with "text" and structured data."""
+    if isinstance(value, dict):
+        data = {k: v for k, v in value.items() if k != "text"}
+        return str(value.get("text", "")), data
+    return str(value or ""), {}
+
+
+@transaction.atomic
+def create_national_pack(*, actor: Any, role: Role, data: dict[str, Any]) -> RolePack:
+    """A national pack from a pack file's content (version 1, or the next version)."""
+    require_curator(actor)
+    latest = RolePack.objects.filter(role=role, trust=None).aggregate(v=Max("version"))["v"] or 0
+    pack = create_row(
+        actor,
+        RolePack(
+            role=role,
+            trust=None,
+            version=latest + 1,
+            title=data.get("title") or f"National role pack: {role.name}",
+            as_of=data.get("as_of", ""),
+            status=RolePack.PUBLISHED,
+        ),
+        check_policy=False,
+    )
+    RolePack.objects.filter(role=role, trust=None).exclude(pk=pack.pk).update(is_current=False)
+    not_written = set(data.get("not_yet_written", []))
+    components = data.get("components", {})
+    for key in COMPONENT_KEYS:
+        text, extra = _component_values(components.get(key, ""))
+        create_row(
+            actor,
+            PackComponent(pack=pack, key=key, text=text, data=extra, not_yet_written=key in not_written or not text),
+            check_policy=False,
+        )
+    reindex_pack(pack)
+    return pack
+
+
+def pack_content(pack: RolePack) -> dict[str, Any]:
+    """The pack's content in the pack-file shape (used to copy, version and export packs)."""
+    components: dict[str, Any] = {}
+    not_written = []
+    for c in pack.components.all():
+        components[c.key] = {"text": c.text, **c.data} if c.data else c.text
+        if c.not_yet_written:
+            not_written.append(c.key)
+    return {
+        "role": pack.role.slug,
+        "version": pack.version,
+        "title": pack.title,
+        "as_of": pack.as_of,
+        "components": components,
+        "not_yet_written": sorted(not_written),
+    }
+
+
+def can_edit_pack(user: Any, pack: RolePack) -> bool:
+    return is_curator(user) if pack.is_national else policy.can_change_in(user, pack.trust_id)
+
+
+@transaction.atomic
+def adopt_pack(*, actor: Any, pack: RolePack, trust: Any) -> RolePack:
+    """Copy a national pack into a trust's space as a draft it can adapt, remembering its origin."""
+    if not pack.is_national:
+        raise ValidationError("Only national packs can be adopted.")
+    if actor is not None and not policy.can_change_in(actor, trust.pk):
+        raise PermissionDenied("Only the trust's editors adopt packs for it.")
+    copy = create_row(
+        actor,
+        RolePack(
+            role=pack.role,
+            trust=trust,
+            version=1,
+            title=f"{pack.role.name} role pack – {trust.name}",
+            as_of=pack.as_of,
+            status=RolePack.DRAFT,
+            adopted_from=pack,
+            adopted_version=pack.version,
+        ),
+    )
+    for c in pack.components.all():
+        create_row(
+            actor,
+            PackComponent(pack=copy, key=c.key, text=c.text, data=c.data, not_yet_written=c.not_yet_written),
+        )
+    reindex_pack(copy)
+    return copy
+
+
+@transaction.atomic
+def edit_component(*, actor: Any, component: PackComponent, text: str, not_yet_written: bool = False) -> RolePack:
+    """Change one component. A trust's copy changes in place; a national pack gets a new version.
+
+    Returns the pack that now holds the change.
+    """
+    pack = component.pack
+    if not can_edit_pack(actor, pack):
+        raise PermissionDenied("You may not change this pack.")
+    not_yet_written = not_yet_written or not text.strip()
+    if pack.is_national:
+        content = pack_content(pack)
+        _, extra = _component_values(content["components"].get(component.key, ""))
+        content["components"][component.key] = {"text": text, **extra} if extra else text
+        written = set(content["not_yet_written"]) - {component.key}
+        content["not_yet_written"] = sorted(written | ({component.key} if not_yet_written else set()))
+        return create_national_pack(actor=actor, role=pack.role, data=content)
+    update_row(actor, component, {"text": text, "not_yet_written": not_yet_written}, check_policy=False)
+    reindex_pack(pack)
+    return pack
+
+
+def update_pack(*, actor: Any, pack: RolePack, **changes: Any) -> RolePack:
+    """Change a trust copy's title, status or sharing."""
+    if pack.is_national or not policy.can_change_in(actor, pack.trust_id):
+        raise PermissionDenied("You may not change this pack.")
+    pack = update_row(actor, pack, changes)
+    reindex_pack(pack)
+    return pack
+
+
+def delete_pack(*, actor: Any, pack: RolePack) -> None:
+    if pack.is_national or not policy.can_change_in(actor, pack.trust_id):
+        raise PermissionDenied("You may not remove this pack.")
+    SearchEntry.objects.filter(kind="pack", object_id=pack.pk).delete()
+    delete_row(actor, pack)
+
+
+# Search index -------------------------------------------------------------------------------------
+
+
+def _index(*, kind: str, object_id: int, trust_id: int | None, shared: bool, title: str, url: str, text: str) -> None:
+    # The index is derived data (rebuilt from audited rows), so it is written directly, not audited.
+    SearchEntry.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        defaults={"trust_id": trust_id, "is_shared": shared, "title": title[:300], "url": url, "text": text.lower()},
+    )
+
+
+def reindex_role(role: Role) -> None:
+    aliases = " ".join(role.aliases.filter(trust=None).values_list("title", flat=True))
+    text = " ".join(
+        [
+            role.name,
+            role.slug.replace("_", " "),
+            aliases,
+            role.pen_what,
+            role.pen_why,
+            role.pen_challenges,
+            role.newness_reason,
+            role.training_note,
+        ]
+    )
+    _index(
+        kind="role",
+        object_id=role.pk,
+        trust_id=None,
+        shared=True,
+        title=role.name,
+        url=role.get_absolute_url(),
+        text=text,
+    )
+
+
+def reindex_pack(pack: RolePack) -> None:
+    text = " ".join([pack.title, pack.role.name, *pack.components.values_list("text", flat=True)])
+    shared = pack.is_national or pack.is_shared
+    if pack.is_national and not pack.is_current:
+        SearchEntry.objects.filter(kind="pack", object_id=pack.pk).delete()
+        return
+    if pack.is_national:
+        SearchEntry.objects.filter(
+            kind="pack", object_id__in=pack.role.packs.filter(trust=None, is_current=False).values("pk")
+        ).delete()
+    _index(
+        kind="pack",
+        object_id=pack.pk,
+        trust_id=pack.trust_id,
+        shared=shared,
+        title=str(pack.title),
+        url=pack.get_absolute_url(),
+        text=text,
+    )
+
+
+def search(user: Any, query: str, limit: int = 50) -> list[SearchEntry]:
+    """Entries matching every word of the query that the user may see, roles first."""
+    words = [w for w in query.lower().split() if w][:8]
+    if not words:
+        return []
+    qs = policy.visible(user, SearchEntry.objects.all())
+    for word in words:
+        qs = qs.filter(text__contains=word)
+    order = {"role": 0, "pack": 1, "document": 2}
+    return sorted(qs[: limit * 3], key=lambda e: (order.get(e.kind, 9), e.title))[:limit]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "newroles.organisations",
     "newroles.imports",
     "newroles.roles",
+    "newroles.mapping",
     "newroles.demo",
 ]
 

@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("newroles.organisations.urls")),
     path("", include("newroles.audit.urls")),
     path("", include("newroles.imports.urls")),
+    path("", include("newroles.roles.urls")),
+    path("", include("newroles.mapping.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -384,6 +384,7 @@ class SharedDocument(models.Model):
     """A document a trust owns (job description, training agreement, evaluation...) and may share.
 
     Sharing levels: private to the trust, every signed-in user, or public (also without signing in).
+    National documents (no trust) belong to national packs and are never private.
     """
 
     PRIVATE = "private"
@@ -397,7 +398,14 @@ class SharedDocument(models.Model):
     trust_path = "trust"
     shared_when = [{"sharing__in": ["signed_in", "public"]}]
 
-    trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="documents")
+    trust = models.ForeignKey(
+        "organisations.Trust",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        help_text="The owning trust; empty for a national document curated with a national pack.",
+    )
     role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents")
     pack = models.ForeignKey(RolePack, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents")
     title = models.CharField(max_length=200)
@@ -419,6 +427,10 @@ class SharedDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("roles:document", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.trust_id is None and self.sharing == self.PRIVATE:
+            raise ValidationError({"sharing": "A national document cannot be private: share it with everyone."})
 
     @property
     def current(self) -> DocumentVersion | None:

@@ -32,7 +32,11 @@ def widget_kind(widget: forms.Widget) -> str:
 
 
 class NHSFormMixin:
-    """Adds NHS.UK classes, error classes and aria-describedby to every widget of the form."""
+    """Adds NHS.UK classes and the hint's aria-describedby to every widget of the form.
+
+    Error classes are added when a field is rendered (`mark_errors`), not here: asking for the errors
+    in __init__ would validate the form before a subclass finished setting its fields up.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -42,19 +46,30 @@ class NHSFormMixin:
                 if isinstance(widget, widget_type):
                     widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
                     break
-            describedby = []
-            if field.help_text:
-                describedby.append(f"id_{name}-hint")
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                describedby.append(f"id_{name}-error")
-                if isinstance(widget, forms.Select):
-                    widget.attrs["class"] += " nhsuk-select--error"
-                elif isinstance(widget, forms.Textarea):
-                    widget.attrs["class"] += " nhsuk-textarea--error"
-                elif isinstance(widget, forms.widgets.Input) and not isinstance(widget, forms.CheckboxInput):
-                    widget.attrs["class"] += " nhsuk-input--error"
-            if describedby and widget_kind(widget) in ("input", "file"):
-                widget.attrs["aria-describedby"] = " ".join(describedby)
+            if field.help_text and widget_kind(widget) in ("input", "file"):
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+
+def mark_errors(bound_field: Any) -> None:
+    """Give a field with errors the NHS.UK error class and point aria-describedby at its message."""
+    if not bound_field.errors:
+        return
+    widget = bound_field.field.widget
+    css = widget.attrs.get("class", "")
+    for widget_type, error_css in (
+        (forms.Select, "nhsuk-select--error"),
+        (forms.Textarea, "nhsuk-textarea--error"),
+        (forms.widgets.Input, "nhsuk-input--error"),
+    ):
+        if isinstance(widget, widget_type) and not isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            if error_css not in css:
+                widget.attrs["class"] = f"{css} {error_css}".strip()
+            break
+    if widget_kind(widget) in ("input", "file"):
+        described = widget.attrs.get("aria-describedby", "")
+        error_id = f"{bound_field.auto_id}-error"
+        if error_id not in described:
+            widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
 
 
 class NHSForm(NHSFormMixin, forms.Form):

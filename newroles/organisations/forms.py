@@ -20,6 +20,8 @@ class TeamForm(NHSModelForm):
 
 
 class TrustContactForm(NHSModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", help_text="The trust's website address.")
+
     class Meta:
         model = Trust
         fields = ["website", "new_roles_lead_name", "new_roles_lead_email"]

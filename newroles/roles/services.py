@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import json
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from newroles.accounts import policy
 from newroles.audit.writes import create_row, delete_row, update_row
+from newroles.lib.documents import DocumentError, extract_text, sniff_type
 from newroles.roles.models import (
     PACK_COMPONENTS,
+    DocumentVersion,
     OccupationCode,
     PackComponent,
     Role,
@@ -23,6 +29,7 @@ from newroles.roles.models import (
     RoleCode,
     RolePack,
     SearchEntry,
+    SharedDocument,
     normalise_title,
 )
 
@@ -91,6 +98,10 @@ def save_role(*, actor: Any, slug: str, curated: bool = True, **fields: Any) -> 
         role = create_row(actor, Role(slug=slug, curated=curated, **fields), check_policy=False)
         created = True
     else:
+        # A row whose values already match is left alone (and not marked curated), so re-importing an
+        # export writes nothing.
+        if all(getattr(existing, k) == v for k, v in fields.items()):
+            return existing, False
         role = update_row(actor, existing, {**fields, "curated": curated or existing.curated}, check_policy=False)
         created = False
     reindex_role(role)
@@ -412,3 +423,282 @@ def search(user: Any, query: str, limit: int = 50) -> list[SearchEntry]:
         qs = qs.filter(text__contains=word)
     order = {"role": 0, "pack": 1, "document": 2}
     return sorted(qs[: limit * 3], key=lambda e: (order.get(e.kind, 9), e.title))[:limit]
+
+
+def reindex_document(document: SharedDocument) -> None:
+    version = document.current
+    text = " ".join([document.title, document.get_doc_type_display(), version.text if version else ""])
+    _index(
+        kind="document",
+        object_id=document.pk,
+        trust_id=document.trust_id,
+        shared=document.sharing != SharedDocument.PRIVATE,
+        title=document.title,
+        url=document.get_absolute_url(),
+        text=text,
+    )
+
+
+# Shared documents ---------------------------------------------------------------------------------
+
+
+def documents_dir() -> Path:
+    path = Path(settings.PRIVATE_FILES_DIR) / "documents"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def document_path(version: DocumentVersion) -> Path:
+    """Files are stored once per content, named by SHA-256, outside the web root."""
+    return documents_dir() / version.sha256[:2] / version.sha256
+
+
+def check_document(data: bytes) -> tuple[str, str]:
+    """(file type, extracted text) of an upload, or DocumentError. Nothing is stored here."""
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise DocumentError(
+            f"The file is {len(data) / 1_048_576:.1f} MB; the limit is {settings.MAX_UPLOAD_BYTES / 1_048_576:.0f} MB."
+        )
+    file_type = sniff_type(data)
+    return file_type, extract_text(data, file_type)
+
+
+def can_own_document(actor: Any, trust: Any) -> bool:
+    return is_curator(actor) if trust is None else policy.can_change_in(actor, trust.pk)
+
+
+@transaction.atomic
+def upload_document(
+    *,
+    actor: Any,
+    trust: Any,
+    title: str,
+    doc_type: str,
+    data: bytes,
+    filename: str,
+    sharing: str = "private",
+    reuse_note: str = "",
+    role: Role | None = None,
+    pack: RolePack | None = None,
+) -> SharedDocument:
+    """Check the file (type from content, size, readable), then store it as version 1 of a new document."""
+    if actor is not None and not can_own_document(actor, trust):
+        raise PermissionDenied("Only the trust's editors upload its documents.")
+    file_type, text = check_document(data)
+    document = create_row(
+        actor,
+        SharedDocument(
+            trust=trust,
+            title=title.strip(),
+            doc_type=doc_type,
+            sharing=sharing,
+            reuse_note=reuse_note,
+            role=role,
+            pack=pack,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        ),
+        check_policy=trust is not None,
+    )
+    _add_version(actor, document, data, filename, file_type, text)
+    return document
+
+
+@transaction.atomic
+def add_document_version(*, actor: Any, document: SharedDocument, data: bytes, filename: str) -> DocumentVersion:
+    if actor is not None and not can_own_document(actor, document.trust):
+        raise PermissionDenied("Only the owner's editors add versions.")
+    file_type, text = check_document(data)
+    return _add_version(actor, document, data, filename, file_type, text)
+
+
+def _add_version(
+    actor: Any, document: SharedDocument, data: bytes, filename: str, file_type: str, text: str
+) -> DocumentVersion:
+    digest = hashlib.sha256(data).hexdigest()
+    number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = create_row(
+        actor,
+        DocumentVersion(
+            document=document,
+            number=number,
+            original_name=Path(filename).name[:255] or f"document.{file_type}",
+            file_type=file_type,
+            size=len(data),
+            sha256=digest,
+            text=text,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        ),
+        check_policy=False,
+    )
+    path = document_path(version)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: a reader never sees half a file
+    reindex_document(document)
+    return version
+
+
+def update_document(*, actor: Any, document: SharedDocument, **changes: Any) -> SharedDocument:
+    if actor is not None and not can_own_document(actor, document.trust):
+        raise PermissionDenied("Only the owner's editors change this document.")
+    document = update_row(actor, document, changes, check_policy=False)
+    reindex_document(document)
+    return document
+
+
+def delete_document(*, actor: Any, document: SharedDocument) -> None:
+    if actor is not None and not can_own_document(actor, document.trust):
+        raise PermissionDenied("Only the owner's editors remove this document.")
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind="document", object_id=document.pk).delete()
+        for version in document.versions.all():
+            delete_row(actor, version, check_policy=False)
+        delete_row(actor, document, check_policy=False)
+    # Stored files are shared by content across versions and documents, so they are kept; see docs.
+
+
+def read_document(version: DocumentVersion) -> bytes:
+    return document_path(version).read_bytes()
+
+
+# Pack exchange (zip) ------------------------------------------------------------------------------
+
+ZIP_FORMAT = "newroles-role-pack"
+ZIP_FORMAT_VERSION = 1
+
+
+def export_pack_zip(pack: RolePack, user: Any) -> bytes:
+    """The pack as a zip: manifest.json, each component as Markdown and HTML, and attachments the user may see."""
+    from newroles.lib.markdown import render_markdown
+
+    manifest: dict[str, Any] = {
+        "format": ZIP_FORMAT,
+        "format_version": ZIP_FORMAT_VERSION,
+        "role": pack.role.slug,
+        "title": pack.title,
+        "version": pack.version,
+        "as_of": pack.as_of,
+        "components": [],
+        "attachments": [],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for component in sorted(pack.components.all(), key=lambda c: c.order):
+            md_name, html_name = f"components/{component.key}.md", f"components/{component.key}.html"
+            archive.writestr(md_name, component.text)
+            archive.writestr(html_name, str(render_markdown(component.text)))
+            manifest["components"].append(
+                {
+                    "key": component.key,
+                    "markdown": md_name,
+                    "html": html_name,
+                    "data": component.data,
+                    "not_yet_written": component.not_yet_written,
+                }
+            )
+        documents = policy.visible(user, SharedDocument.objects.filter(pack=pack)).order_by("pk")
+        for document in documents:
+            version = document.current
+            if version is None:
+                continue
+            name = f"attachments/{version.sha256[:12]}-{version.original_name}"
+            archive.writestr(name, read_document(version))
+            manifest["attachments"].append(
+                {
+                    "title": document.title,
+                    "doc_type": document.doc_type,
+                    "file": name,
+                    "original_name": version.original_name,
+                    "sha256": version.sha256,
+                    "reuse_note": document.reuse_note,
+                }
+            )
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    return buffer.getvalue()
+
+
+class PackZipError(ValueError):
+    """The zip is not a pack this installation can read; the message says why."""
+
+
+@transaction.atomic
+def import_pack_zip(*, actor: Any, data: bytes, trust: Any = None) -> RolePack:
+    """Read a pack zip: a new national version (curators) or a trust's own pack (its editors)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        manifest = json.loads(archive.read("manifest.json"))
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
+        raise PackZipError("This is not a role pack zip: it has no readable manifest.json.") from exc
+    if manifest.get("format") != ZIP_FORMAT or manifest.get("format_version") != ZIP_FORMAT_VERSION:
+        raise PackZipError("This zip is not a role pack in a format this installation reads.")
+    role = Role.objects.filter(slug=manifest.get("role", "")).first()
+    if role is None:
+        raise PackZipError(f"The pack is for role '{manifest.get('role')}', which is not in this catalogue.")
+    components: dict[str, Any] = {}
+    not_written = []
+    for entry in manifest.get("components", []):
+        if entry.get("key") not in COMPONENT_KEYS:
+            raise PackZipError(f"Unknown component '{entry.get('key')}' in the manifest.")
+        try:
+            text = archive.read(entry["markdown"]).decode("utf-8")
+        except (KeyError, UnicodeDecodeError) as exc:
+            raise PackZipError(f"The component file {entry.get('markdown')} is missing or unreadable.") from exc
+        components[entry["key"]] = {"text": text, **entry["data"]} if entry.get("data") else text
+        if entry.get("not_yet_written"):
+            not_written.append(entry["key"])
+    content = {
+        "title": manifest.get("title", ""),
+        "as_of": manifest.get("as_of", ""),
+        "components": components,
+        "not_yet_written": not_written,
+    }
+    if trust is None:
+        pack = create_national_pack(actor=actor, role=role, data=content)
+    else:
+        if actor is not None and not policy.can_change_in(actor, trust.pk):
+            raise PermissionDenied("Only the trust's editors import packs for it.")
+        pack = create_row(
+            actor,
+            RolePack(
+                role=role,
+                trust=trust,
+                version=1,
+                title=content["title"] or f"{role.name} role pack",
+                as_of=content["as_of"],
+                status=RolePack.DRAFT,
+            ),
+        )
+        for key in COMPONENT_KEYS:
+            text, extra = _component_values(components.get(key, ""))
+            create_row(
+                actor,
+                PackComponent(
+                    pack=pack, key=key, text=text, data=extra, not_yet_written=key in not_written or not text
+                ),
+            )
+        reindex_pack(pack)
+    for attachment in manifest.get("attachments", []):
+        try:
+            blob = archive.read(attachment["file"])
+        except KeyError as exc:
+            raise PackZipError(f"The attachment {attachment.get('file')} is missing from the zip.") from exc
+        if hashlib.sha256(blob).hexdigest() != attachment.get("sha256"):
+            raise PackZipError(f"The attachment {attachment.get('file')} does not match its checksum.")
+        try:
+            upload_document(
+                actor=actor,
+                trust=trust,
+                title=attachment["title"],
+                doc_type=attachment["doc_type"],
+                data=blob,
+                filename=attachment["original_name"],
+                sharing="signed_in",
+                reuse_note=attachment.get("reuse_note", ""),
+                role=role,
+                pack=pack,
+            )
+        except DocumentError as exc:
+            raise PackZipError(f"The attachment {attachment['original_name']}: {exc}") from exc
+    return pack

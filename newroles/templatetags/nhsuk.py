@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.forms import BoundField, Form
 
-from newroles.lib.forms import widget_kind
+from newroles.lib.forms import mark_errors, widget_kind
 
 register = template.Library()
 
@@ -15,6 +15,7 @@ register = template.Library()
 @register.inclusion_tag("nhsuk/field.html")
 def nhsuk_field(field: BoundField, label_size: str = "", hint: str = "") -> dict[str, Any]:
     """One form group: label, hint, error message and the widget."""
+    mark_errors(field)
     return {
         "field": field,
         "kind": widget_kind(field.field.widget),

@@ -1,0 +1,430 @@
+"""Pages for the catalogue, role packs, shared documents, search and compare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newroles.accounts import policy
+from newroles.lib.documents import CONTENT_TYPES, DocumentError
+from newroles.lib.exports import download
+from newroles.lib.markdown import render_markdown
+from newroles.organisations.models import Trust
+from newroles.roles import services
+from newroles.roles.filters import DocumentFilter, RoleFilter
+from newroles.roles.forms import (
+    AdoptForm,
+    ComponentForm,
+    DocumentSharingForm,
+    DocumentUploadForm,
+    PackZipForm,
+    RoleForm,
+    VersionForm,
+)
+from newroles.roles.models import (
+    DocumentVersion,
+    PackComponent,
+    Role,
+    RoleAlias,
+    RoleCode,
+    RolePack,
+    SharedDocument,
+)
+
+MAX_COMPARE = 3
+
+
+def _editable_trusts(user: Any):  # type: ignore[no-untyped-def]
+    if policy.is_admin(user):
+        return Trust.objects.filter(status=Trust.ACTIVE)
+    return Trust.objects.filter(pk__in=user.trust_ids(*policy.EDIT_ROLES))
+
+
+# Catalogue ----------------------------------------------------------------------------------------
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    filterset = RoleFilter(request.GET, queryset=Role.objects.all())
+    roles = filterset.qs
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _export_catalogue(request.GET.get("table", "roles"), fmt)
+    return render(
+        request,
+        "roles/catalogue.html",
+        {
+            "filter": filterset,
+            "new_roles": [r for r in roles if r.is_new],
+            "established": [r for r in roles if not r.is_new],
+            "is_curator": services.is_curator(request.user),
+        },
+    )
+
+
+def _export_catalogue(table: str, fmt: str) -> HttpResponse:
+    if table == "aliases":
+        headers = ["role", "title", "kind", "in_training", "status"]
+        rows = (
+            [a.role.slug, a.title, a.kind, a.in_training, a.status]
+            for a in RoleAlias.objects.filter(trust=None).select_related("role")
+        )
+    elif table == "codes":
+        headers = ["role", "system", "code", "label", "in_training", "valid_from", "valid_to"]
+        rows = (
+            [c.role.slug, c.system, c.code, c.label, c.in_training, c.valid_from or "", c.valid_to or ""]
+            for c in RoleCode.objects.select_related("role")
+        )
+    else:
+        table = "roles"
+        headers = list(ROLE_EXPORT_FIELDS)
+        rows = ([_export_value(getattr(r, f)) for f in ROLE_EXPORT_FIELDS] for r in Role.objects.all())
+    return download(f"catalogue-{table}", headers, rows, fmt)
+
+
+ROLE_EXPORT_FIELDS = (
+    "slug",
+    "name",
+    "staff_group",
+    "newness",
+    "newness_reason",
+    "first_year",
+    "regulator",
+    "registration",
+    "regulation_note",
+    "medical",
+    "band_min",
+    "band_max",
+    "entry_routes",
+    "training_note",
+    "supervisor",
+    "supervision_frequency",
+    "supervision_hours_per_wte",
+    "supervises_others",
+    "lead_time_months",
+    "typical_teams",
+    "case_study",
+    "pen_what",
+    "pen_why",
+    "pen_challenges",
+    "as_of",
+)
+
+
+def _export_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return ", ".join(value)
+    if value is None:
+        return ""
+    return str(value) if not isinstance(value, bool | int | float) else value
+
+
+def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    role = get_object_or_404(Role, slug=slug)
+    user = request.user
+    national = role.packs.filter(trust=None, is_current=True).first()
+    return render(
+        request,
+        "roles/role.html",
+        {
+            "role": role,
+            "aliases": policy.visible(user, role.aliases.select_related("trust")).order_by("trust", "title"),
+            "codes": role.codes.all(),
+            "national_pack": national,
+            "trust_packs": policy.visible(user, role.packs.exclude(trust=None).select_related("trust")),
+            "documents": policy.visible(user, role.documents.select_related("trust")),
+            "pen": {k: render_markdown(getattr(role, f"pen_{k}")) for k in ("what", "why", "challenges")},
+            "is_curator": services.is_curator(user),
+            "can_adopt": national is not None and _editable_trusts(user).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def role_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    role = get_object_or_404(Role, slug=slug)
+    if not services.is_curator(request.user):
+        raise PermissionDenied("Only national curators change the catalogue.")
+    form = RoleForm(request.POST or None, instance=Role.objects.get(pk=role.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_role(actor=request.user, slug=role.slug, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{role.name} saved.")
+            return redirect(role)
+    return render(request, "roles/role_form.html", {"role": role, "form": form})
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    slugs = [s for s in request.GET.getlist("roles") if s][:MAX_COMPARE]
+    by_slug = {r.slug: r for r in Role.objects.filter(slug__in=slugs)}
+    chosen = [by_slug[s] for s in slugs if s in by_slug]
+    return render(
+        request,
+        "roles/compare.html",
+        {"chosen": chosen, "all_roles": Role.objects.all(), "slots": range(MAX_COMPARE), "slugs": slugs},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results = services.search(request.user, query) if query else []
+    return render(request, "roles/search.html", {"query": query, "results": results})
+
+
+# Packs --------------------------------------------------------------------------------------------
+
+
+def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pack = policy.get_for_user(request.user, RolePack.objects.select_related("role", "trust", "adopted_from"), pk=pk)
+    components = sorted(pack.components.all(), key=lambda c: c.order)
+    rendered = [(c, render_markdown(c.text)) for c in components]
+    user = request.user
+    context = {
+        "pack": pack,
+        "components": rendered,
+        "can_edit": services.can_edit_pack(user, pack),
+        "can_adopt": pack.is_national and _editable_trusts(user).exists(),
+        "documents": policy.visible(user, pack.documents.all()),
+        "older_versions": pack.role.packs.filter(trust=None).exclude(pk=pack.pk) if pack.is_national else [],
+        "newer_national": (
+            pack.adopted_from.role.packs.filter(trust=None, is_current=True)
+            .exclude(version=pack.adopted_version)
+            .first()
+            if pack.adopted_from
+            else None
+        ),
+    }
+    return render(request, "roles/pack.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def component_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    pack = policy.get_for_user(request.user, RolePack, pk=pk)
+    if not services.can_edit_pack(request.user, pack):
+        raise PermissionDenied("You may not change this pack.")
+    component = get_object_or_404(PackComponent, pack=pack, key=key)
+    form = ComponentForm(
+        request.POST or None, initial={"text": component.text, "not_yet_written": component.not_yet_written}
+    )
+    if request.method == "POST" and form.is_valid():
+        result = services.edit_component(actor=request.user, component=component, **form.cleaned_data)
+        if result.pk != pack.pk:
+            messages.success(request, f"Saved as version {result.version} of the national pack.")
+        else:
+            messages.success(request, f"{component.get_key_display()} saved.")
+        return redirect(result)
+    return render(request, "roles/component_form.html", {"pack": pack, "component": component, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def pack_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    pack = policy.get_for_user(request.user, RolePack, pk=pk)
+    trusts = _editable_trusts(request.user).order_by("name")
+    if not pack.is_national or not trusts.exists():
+        raise PermissionDenied("Only a trust's editors adopt national packs.")
+    form = AdoptForm(trusts, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        copy = services.adopt_pack(actor=request.user, pack=pack, trust=form.cleaned_data["trust"])
+        messages.success(request, f"Adopted for {copy.trust.name} as a draft you can adapt.")
+        return redirect(copy)
+    return render(request, "roles/adopt.html", {"pack": pack, "form": form})
+
+
+@require_POST
+def pack_share(request: HttpRequest, pk: int) -> HttpResponse:
+    pack = policy.get_for_user(request.user, RolePack, "change", pk=pk)
+    services.update_pack(actor=request.user, pack=pack, is_shared=request.POST.get("shared") == "yes")
+    messages.success(request, "Sharing updated.")
+    return redirect(pack)
+
+
+def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
+    pack = policy.get_for_user(request.user, RolePack.objects.select_related("role"), pk=pk)
+    data = services.export_pack_zip(pack, request.user)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="role-pack-{pack.role.slug}-v{pack.version}.zip"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def pack_import(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    trusts = _editable_trusts(user).order_by("name")
+    curator = services.is_curator(user)
+    if not curator and not trusts.exists():
+        raise PermissionDenied("Only curators and trust editors import packs.")
+    form = PackZipForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        code = request.POST.get("trust", "")
+        trust = trusts.filter(ods_code=code).first() if code else None
+        if trust is None and not curator:
+            form.add_error(None, "Choose the trust the pack is for.")
+        else:
+            try:
+                pack = services.import_pack_zip(actor=user, data=form.cleaned_data["file"].read(), trust=trust)
+            except (services.PackZipError, ValidationError) as exc:
+                form.add_error("file", str(exc) if isinstance(exc, services.PackZipError) else exc)
+            else:
+                messages.success(request, f"Imported {pack.title}.")
+                return redirect(pack)
+    return render(request, "roles/pack_import.html", {"form": form, "trusts": trusts, "curator": curator})
+
+
+def adoptions(request: HttpRequest, slug: str) -> HttpResponse:
+    role = get_object_or_404(Role, slug=slug)
+    if not services.is_curator(request.user):
+        raise PermissionDenied("The adoption list is for national curators.")
+    copies = role.packs.exclude(trust=None).select_related("trust", "adopted_from").order_by("trust__name")
+    return render(request, "roles/adoptions.html", {"role": role, "copies": copies})
+
+
+# Documents ----------------------------------------------------------------------------------------
+
+
+def documents(request: HttpRequest) -> HttpResponse:
+    qs = policy.visible(request.user, SharedDocument.objects.select_related("trust", "role"))
+    filterset = DocumentFilter(request.GET, queryset=qs)
+    return render(
+        request,
+        "roles/documents.html",
+        {"filter": filterset, "documents": filterset.qs, "can_upload": _editable_trusts(request.user).exists()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest) -> HttpResponse:
+    trusts = _editable_trusts(request.user).order_by("name")
+    code = request.GET.get("trust") or request.POST.get("trust") or ""
+    trust = trusts.filter(ods_code=code).first() if code else (trusts.first() if trusts.count() == 1 else None)
+    if not trusts.exists():
+        raise PermissionDenied("Only a trust's editors upload documents.")
+    if code and trust is None:
+        raise PermissionDenied("You may not upload documents for this trust.")
+    initial = {"role": request.GET.get("role")}
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, initial=initial)
+    pack = None
+    if request.GET.get("pack"):
+        pack = policy.get_for_user(request.user, RolePack, pk=request.GET["pack"])
+    if request.method == "POST" and form.is_valid():
+        if trust is None:
+            form.add_error(None, "Choose the trust that owns the document.")
+        else:
+            upload = form.cleaned_data.pop("file")
+            if upload.size > settings.MAX_UPLOAD_BYTES:
+                form.add_error("file", f"The file is larger than {settings.MAX_UPLOAD_BYTES // 1_048_576} MB.")
+            else:
+                try:
+                    document = services.upload_document(
+                        actor=request.user,
+                        trust=trust,
+                        data=upload.read(),
+                        filename=upload.name,
+                        pack=pack,
+                        **form.cleaned_data,
+                    )
+                except DocumentError as exc:
+                    form.add_error("file", str(exc))
+                else:
+                    messages.success(request, f"'{document.title}' uploaded.")
+                    return redirect(document)
+    return render(request, "roles/document_upload.html", {"form": form, "trusts": trusts, "trust": trust, "pack": pack})
+
+
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = policy.get_for_user(request.user, SharedDocument.objects.select_related("trust", "role"), pk=pk)
+    can_edit = services.can_own_document(request.user, document.trust)
+    return render(
+        request,
+        "roles/document.html",
+        {
+            "document": document,
+            "versions": document.versions.all(),
+            "can_edit": can_edit,
+            "sharing_form": DocumentSharingForm(instance=document) if can_edit else None,
+            "version_form": VersionForm() if can_edit else None,
+        },
+    )
+
+
+@require_POST
+def document_change(request: HttpRequest, pk: int) -> HttpResponse:
+    document = policy.get_for_user(request.user, SharedDocument, pk=pk)
+    if not services.can_own_document(request.user, document.trust):
+        raise PermissionDenied("Only the owner's editors change this document.")
+    form = DocumentSharingForm(request.POST, instance=SharedDocument.objects.get(pk=pk))
+    if form.is_valid():
+        try:
+            services.update_document(actor=request.user, document=document, **form.cleaned_data)
+            messages.success(request, "Document saved.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Check the title and sharing level.")
+    return redirect(document)
+
+
+@require_POST
+def document_version(request: HttpRequest, pk: int) -> HttpResponse:
+    document = policy.get_for_user(request.user, SharedDocument, pk=pk)
+    if not services.can_own_document(request.user, document.trust):
+        raise PermissionDenied("Only the owner's editors add versions.")
+    form = VersionForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            version = services.add_document_version(
+                actor=request.user, document=document, data=upload.read(), filename=upload.name
+            )
+            messages.success(request, f"Version {version.number} uploaded.")
+        except DocumentError as exc:
+            messages.error(request, str(exc))
+    return redirect(document)
+
+
+@require_POST
+def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    document = policy.get_for_user(request.user, SharedDocument, pk=pk)
+    if not services.can_own_document(request.user, document.trust):
+        raise PermissionDenied("Only the owner's editors remove this document.")
+    services.delete_document(actor=request.user, document=document)
+    messages.success(request, "Document removed.")
+    return redirect("roles:documents")
+
+
+def _file_response(version: DocumentVersion) -> FileResponse:
+    path = services.document_path(version)
+    if not path.exists():
+        raise Http404("The file is missing from storage.")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=CONTENT_TYPES.get(version.file_type, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def document_download(request: HttpRequest, pk: int, number: int | None = None) -> FileResponse:
+    document = policy.get_for_user(request.user, SharedDocument, pk=pk)
+    version = document.versions.filter(number=number).first() if number else document.current
+    if version is None:
+        raise Http404("No such version.")
+    return _file_response(version)
+
+
+def public_document(request: HttpRequest, pk: int) -> FileResponse:
+    """Download of a document its owner made public; works without signing in."""
+    document = get_object_or_404(SharedDocument, pk=pk, sharing=SharedDocument.PUBLIC)
+    version = document.current
+    if version is None:
+        raise Http404("No file.")
+    return _file_response(version)

@@ -29,7 +29,9 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 
 def _user(email: str, *, trust: str | None = None, role: str | None = None, **flags: bool) -> User:
-    user, _ = accounts.create_user(actor=None, email=email, password=PASSWORD, display_name=email.split("@")[0], **flags)
+    user, _ = accounts.create_user(
+        actor=None, email=email, password=PASSWORD, display_name=email.split("@")[0], **flags
+    )
     if trust:
         accounts.add_member(actor=None, trust=Trust.objects.get(ods_code=trust), email=email, role=role or "viewer")
     return User.objects.get(pk=user.pk)

@@ -45,6 +45,7 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
+    audit_secret = ("password",)  # the audit log must never hold password hashes
     objects = EmailUserManager()
 
     class Meta:

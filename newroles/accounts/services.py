@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -60,8 +61,9 @@ def change_password(*, actor: User, user: User, new_password: str) -> None:
     if actor.pk != user.pk and not policy.is_admin(actor):
         raise PermissionDenied("You can only change your own password.")
     validate_password(new_password, user)
-    user.set_password(new_password)
-    update_row(actor, user, {"must_change_password": False}, check_policy=False, message="password changed")
+    # The new hash goes through update_row so the record shows the change (as a digest, never the hash).
+    changes = {"password": make_password(new_password), "must_change_password": False}
+    update_row(actor, user, changes, check_policy=False, message="password changed")
 
 
 @transaction.atomic

@@ -76,7 +76,7 @@ def member_add(request: HttpRequest, ods_code: str) -> HttpResponse:
         try:
             membership, secret = services.add_member(actor=request.user, trust=trust, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("email", exc)
+            form.add_error(None, exc)  # the services name the field ("email") themselves
         else:
             if not secret:
                 messages.success(request, f"{membership.user.email} added as {membership.get_role_display()}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import uuid
 from typing import Any
 
@@ -38,6 +39,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
             data[field.name] = sorted(_json_value(v) for v in field.value_from_object(obj))
     for name in getattr(obj, "audit_exclude", ()):
         data.pop(name, None)
+    # Secrets (a password hash) are recorded only as a short digest: a change shows, the value never does.
+    for name in getattr(obj, "audit_secret", ()):
+        if data.get(name):
+            data[name] = "digest " + hashlib.sha256(str(data[name]).encode()).hexdigest()[:12]
     return data
 
 
@@ -46,7 +51,7 @@ def _trust_id(obj: models.Model) -> int | None:
 
     if obj._meta.model_name == "trust" and obj._meta.app_label == "organisations":
         return obj.pk
-    if getattr(type(obj), "trust_path", None):
+    if getattr(obj._meta.model, "trust_path", None):
         try:
             return trust_id_of(obj)
         except AttributeError:
@@ -76,7 +81,8 @@ def record(
         user=user,
         user_name=(user.name if user else "system")[:254],
         action=action,
-        content_type=ContentType.objects.get_for_model(type(obj)),
+        # obj._meta.model, not type(obj): a view may pass request.user, a lazy wrapper around the User.
+        content_type=ContentType.objects.get_for_model(obj._meta.model),
         object_id=str(object_id if object_id is not None else obj.pk),
         object_repr=str(obj)[:300],
         trust_id=_trust_id(obj),
@@ -91,5 +97,5 @@ def record(
 def history(obj: models.Model) -> models.QuerySet[ChangeRecord]:
     """Every record about `obj`, newest first."""
     return ChangeRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+        content_type=ContentType.objects.get_for_model(obj._meta.model), object_id=str(obj.pk)
     ).select_related("user")

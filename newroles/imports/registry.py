@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 
 from newroles.lib.tabular import normalise_header
 
@@ -37,9 +38,11 @@ def model_field(
 ) -> ImportField:
     """An ImportField documented from the model field's verbose name and help text."""
     f = model._meta.get_field(name)
-    is_required = (not getattr(f, "blank", True)) if required is None else required
-    label = str(getattr(f, "verbose_name", name)).capitalize()
-    return ImportField(name, label, is_required, str(getattr(f, "help_text", "")), synonyms)
+    # A field with a default (a yes/no flag, a status) may be left out of the file.
+    if required is None:
+        required = not getattr(f, "blank", True) and not f.has_default()
+    label = capfirst(str(getattr(f, "verbose_name", name)))  # not str.capitalize(): keeps "ODS code"
+    return ImportField(name, label, required, str(getattr(f, "help_text", "")), synonyms)
 
 
 class RowError(Exception):
@@ -123,7 +126,7 @@ def parse_bool(field_name: str, value: str, default: bool = False) -> bool:
         return True
     if text in _NO:
         return False
-    raise RowError(field_name, f"'{value}' is not yes or no")
+    raise RowError(field_name, "is not yes or no")
 
 
 def parse_choice(field_name: str, value: str, choices: list[tuple[str, str]]) -> str:
@@ -133,7 +136,7 @@ def parse_choice(field_name: str, value: str, choices: list[tuple[str, str]]) ->
         if key in (normalise_header(choice_key), normalise_header(label)):
             return choice_key
     allowed = ", ".join(k for k, _ in choices)
-    raise RowError(field_name, f"'{value}' is not one of: {allowed}")
+    raise RowError(field_name, f"is not one of: {allowed}")
 
 
 def validation_errors(exc: ValidationError) -> list[tuple[str | None, str]]:

@@ -180,10 +180,11 @@ def read_table(data: bytes, filename: str = "", *, max_rows: int | None = None) 
     if not data or not data.strip():
         raise TabularError("The file is empty.")
     if data.startswith(XLSX_MAGIC):
-        return read_xlsx(data, max_rows=max_rows)
-    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        table = read_xlsx(data, max_rows=max_rows)
+    elif filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
         raise TabularError("The file is named as an Excel workbook but is not one. Upload a .xlsx or a .csv.")
-    table = read_csv(data, max_rows=max_rows)
-    if not table.rows:
+    else:
+        table = read_csv(data, max_rows=max_rows)
+    if not table.rows:  # for workbooks too, not only CSV
         raise TabularError("The file has column names but no rows of data.")
     return table

@@ -15,11 +15,11 @@ class EmailUserManager(UserManager["User"]):
     """Users sign in with their email address; the username mirrors it."""
 
     def create_user(self, username=None, email=None, password=None, **extra_fields):  # type: ignore[override]
-        email = self.normalize_email(email or username)
+        email = self.normalize_email(email or username).lower()
         return super().create_user(email, email, password, **extra_fields)
 
     def create_superuser(self, username=None, email=None, password=None, **extra_fields):  # type: ignore[override]
-        email = self.normalize_email(email or username)
+        email = self.normalize_email(email or username).lower()
         return super().create_superuser(email, email, password, **extra_fields)
 
 

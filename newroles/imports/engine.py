@@ -22,8 +22,8 @@ from django.db import transaction
 from newroles.audit.context import batch
 from newroles.audit.writes import create_row, update_row
 from newroles.imports.models import ColumnMapping
-from newroles.imports.registry import ImportContext, ImportKind, RowError, validation_errors
-from newroles.lib.tabular import Table, TabularError, read_table
+from newroles.imports.registry import ImportContext, ImportKind, RowError, RowErrors, validation_errors
+from newroles.lib.tabular import Table, TabularError, read_table, too_large_message
 
 MAX_ROWS = 50_000
 STALE_SECONDS = 24 * 60 * 60
@@ -65,10 +65,7 @@ def check_size(size: int) -> None:
     """Refuse files over the configured upload limit."""
     limit = settings.MAX_UPLOAD_BYTES
     if size > limit:
-        raise TabularError(
-            f"The file is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB. "
-            "Split it into smaller files."
-        )
+        raise TabularError(too_large_message(size, limit))
 
 
 def save_upload(data: bytes, *, filename: str, kind: ImportKind, user: Any, trust: Any = None) -> tuple[Upload, Table]:
@@ -223,6 +220,8 @@ def _import_one(
     try:
         with transaction.atomic():  # a savepoint, so one bad row does not poison the others' checks
             outcome = kind.import_row(values, ctx)
+    except RowErrors as exc:
+        return exc.errors
     except RowError as exc:
         return [(exc.field, exc.message)]
     except ValidationError as exc:

@@ -54,6 +54,39 @@ class RowError(Exception):
         self.message = message
 
 
+class RowErrors(Exception):
+    """Several problems with one row, reported together."""
+
+    def __init__(self, errors: list[tuple[str | None, str]]) -> None:
+        super().__init__("; ".join(message for _, message in errors))
+        self.errors = errors
+
+
+class Collector:
+    """Parse a row's cells, collecting every RowError instead of stopping at the first.
+
+    `value = collect(parse_choice, "service_type", text, choices)` returns None on a problem;
+    `collect.check()` then raises RowErrors with all of them.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str | None, str]] = []
+
+    def __call__(self, parse: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return parse(*args, **kwargs)
+        except RowError as exc:
+            self.errors.append((exc.field, exc.message))
+            return None
+
+    def add(self, field: str | None, message: str) -> None:
+        self.errors.append((field, message))
+
+    def check(self) -> None:
+        if self.errors:
+            raise RowErrors(self.errors)
+
+
 @dataclass
 class ImportContext:
     """What the import runs for: the acting user and, for trust-scoped kinds, the trust."""

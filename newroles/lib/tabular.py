@@ -188,3 +188,16 @@ def read_table(data: bytes, filename: str = "", *, max_rows: int | None = None) 
     if not table.rows:  # for workbooks too, not only CSV
         raise TabularError("The file has column names but no rows of data.")
     return table
+
+
+def size_text(size: int) -> str:
+    """A file size for people: '820 bytes', '14 KB', '3.2 MB'."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1_048_576:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1_048_576:.1f} MB"
+
+
+def too_large_message(size: int, limit: int) -> str:
+    return f"The file is {size_text(size)}; the limit is {size_text(limit)}. Split it into smaller files."

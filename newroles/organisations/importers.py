@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from newroles.accounts import policy
 from newroles.imports.registry import (
+    Collector,
     ImportContext,
     ImportKind,
-    RowError,
     model_field,
     parse_bool,
     parse_choice,
@@ -40,16 +40,18 @@ class TrustImport(ImportKind):
         return policy.is_admin(user)
 
     def import_row(self, values: dict[str, str], ctx: ImportContext) -> str:
+        collect = Collector()
         regions = ctx.cache.setdefault("regions", list(Region.objects.all()))
         wanted = values["region"].strip().lower()
         region = next((r for r in regions if wanted in (r.name.lower(), r.code.lower())), None)
         if region is None:
-            raise RowError("region", "is not an NHS England region name or code (e.g. 'London' or 'Y56')")
+            collect.add("region", "is not an NHS England region name or code (e.g. 'London' or 'Y56')")
         fields: dict[str, Any] = {"name": values["name"], "region": region}
         if values.get("status"):
-            fields["status"] = parse_choice("status", values["status"], Trust.STATUS_CHOICES)
+            fields["status"] = collect(parse_choice, "status", values["status"], Trust.STATUS_CHOICES)
         if "in_study_set" in values:
-            fields["in_study_set"] = parse_bool("in_study_set", values["in_study_set"])
+            fields["in_study_set"] = collect(parse_bool, "in_study_set", values["in_study_set"])
+        collect.check()
         for name in ("website", "new_roles_lead_name", "new_roles_lead_email"):
             if name in values:
                 fields[name] = values[name]
@@ -76,12 +78,15 @@ class TeamImport(ImportKind):
         return reverse("organisations:teams", args=[trust.ods_code])
 
     def import_row(self, values: dict[str, str], ctx: ImportContext) -> str:
-        service_type = parse_choice("service_type", values["service_type"], SERVICE_TYPES)
-        fields: dict[str, Any] = {"service_type": service_type}
+        collect = Collector()
+        fields: dict[str, Any] = {
+            "service_type": collect(parse_choice, "service_type", values["service_type"], SERVICE_TYPES)
+        }
         if "description" in values:
             fields["description"] = values["description"]
         if "is_shared" in values:
-            fields["is_shared"] = parse_bool("is_shared", values["is_shared"])
+            fields["is_shared"] = collect(parse_bool, "is_shared", values["is_shared"])
+        collect.check()
         name = values["name"].strip()
         existing = Team.objects.filter(Q(trust=ctx.trust) & Q(name__iexact=name)).first()
         if existing:

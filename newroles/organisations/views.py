@@ -106,7 +106,8 @@ def teams(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 
 def team(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
-    obj = policy.get_for_user(request.user, Team.objects.select_related("trust"), pk=pk, trust__ods_code=ods_code)
+    teams = Team.objects.select_related("trust")
+    obj = policy.get_for_user(request.user, teams, pk=pk, trust__ods_code=ods_code.upper())
     return render(
         request,
         "organisations/team.html",
@@ -133,7 +134,7 @@ def team_create(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
-    obj = policy.get_for_user(request.user, Team, "change", pk=pk, trust__ods_code=ods_code)
+    obj = policy.get_for_user(request.user, Team, "change", pk=pk, trust__ods_code=ods_code.upper())
     form = TeamForm(request.POST or None, instance=Team.objects.get(pk=obj.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +149,7 @@ def team_edit(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
 
 @require_POST
 def team_delete(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
-    obj = policy.get_for_user(request.user, Team, "change", pk=pk, trust__ods_code=ods_code)
+    obj = policy.get_for_user(request.user, Team, "change", pk=pk, trust__ods_code=ods_code.upper())
     name = obj.name
     services.delete_team(actor=request.user, team=obj)
     messages.success(request, f"Team '{name}' removed.")

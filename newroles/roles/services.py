@@ -19,6 +19,7 @@ from django.db.models import Max
 from newroles.accounts import policy
 from newroles.audit.writes import create_row, delete_row, update_row
 from newroles.lib.documents import DocumentError, extract_text, sniff_type
+from newroles.lib.tabular import too_large_message
 from newroles.roles.models import (
     PACK_COMPONENTS,
     DocumentVersion,
@@ -456,9 +457,7 @@ def document_path(version: DocumentVersion) -> Path:
 def check_document(data: bytes) -> tuple[str, str]:
     """(file type, extracted text) of an upload, or DocumentError. Nothing is stored here."""
     if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise DocumentError(
-            f"The file is {len(data) / 1_048_576:.1f} MB; the limit is {settings.MAX_UPLOAD_BYTES / 1_048_576:.0f} MB."
-        )
+        raise DocumentError(too_large_message(len(data), settings.MAX_UPLOAD_BYTES))
     file_type = sniff_type(data)
     return file_type, extract_text(data, file_type)
 

@@ -15,6 +15,7 @@ from newroles.accounts import policy
 from newroles.lib.documents import CONTENT_TYPES, DocumentError
 from newroles.lib.exports import download
 from newroles.lib.markdown import render_markdown
+from newroles.lib.tabular import too_large_message
 from newroles.organisations.models import Trust
 from newroles.roles import services
 from newroles.roles.filters import DocumentFilter, RoleFilter
@@ -318,8 +319,8 @@ def document_upload(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "Choose the trust that owns the document.")
         else:
             upload = form.cleaned_data.pop("file")
-            if upload.size > settings.MAX_UPLOAD_BYTES:
-                form.add_error("file", f"The file is larger than {settings.MAX_UPLOAD_BYTES // 1_048_576} MB.")
+            if upload.size > settings.MAX_UPLOAD_BYTES:  # before reading, so a huge file is never loaded
+                form.add_error("file", too_large_message(upload.size, settings.MAX_UPLOAD_BYTES))
             else:
                 try:
                     document = services.upload_document(

@@ -27,6 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--admin", action="store_true", help="Administrator (staff and superuser).")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["role"] != Membership.VIEWER and not opts["trust"]:
+            raise CommandError("--role needs --trust: a role is held in a trust.")
         trust = None
         if opts["trust"]:
             trust = Trust.objects.filter(ods_code=opts["trust"].upper()).first()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
+from newroles.audit.context import batch
 from newroles.imports import engine
 from newroles.imports.forms import MappingForm, UploadForm
 from newroles.imports.registry import ImportContext, ImportKind, all_kinds, get_kind
@@ -127,7 +128,8 @@ def commit(request: HttpRequest, key: str, token: str) -> HttpResponse:
     if not result.ok:
         messages.error(request, f"Nothing was imported: {len(result.errors)} problem(s) were found.")
         return redirect(reverse("imports:map", args=[kind.key, token]) + _query(trust))
-    engine.remember_mapping(actor=request.user, kind=kind, mapping=mapping)
+    with batch(result.batch_id):  # the remembered mapping belongs to the same import in the audit log
+        engine.remember_mapping(actor=request.user, kind=kind, mapping=mapping)
     saved.discard()
     request.session.pop(f"import-mapping-{token}", None)
     messages.success(

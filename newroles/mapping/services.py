@@ -1,0 +1,405 @@
+"""Every change to deployments and engagements goes through these functions, and the national picture
+(coverage, rankings, disagreement on newness, drift) is computed here from the rows, never typed in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from newroles.accounts import policy
+from newroles.audit.writes import create_row, delete_row, update_row
+from newroles.mapping.models import (
+    COMPLETED,
+    DEPLOYED_STATUSES,
+    NEW_ROLE,
+    NEW_TITLE,
+    NOT_NEW,
+    PHASE1,
+    REASON_CHOICES,
+    TRUST_NEWNESS_CHOICES,
+    Deployment,
+    Engagement,
+)
+from newroles.organisations.models import Region, Team, Trust
+from newroles.roles.models import Role, RoleAlias, normalise_title
+from newroles.skillmix.typology import KIND_LABELS, KINDS
+
+# Resolving local titles ---------------------------------------------------------------------------
+
+
+def resolve_title(trust: Trust | None, title: str) -> Role | None:
+    """The canonical role a trust's local title means, or None when nothing matches.
+
+    Every caller (the form, the import, the demo) resolves through this one function. Today it is an
+    exact match on the normalised title; when the workforce normaliser exists, replace the body with a
+    call to it and everything that resolves titles follows.
+    """
+    return exact_alias_match(trust, title)
+
+
+def exact_alias_match(trust: Trust | None, title: str) -> Role | None:
+    """Match the normalised title against approved aliases (the trust's own first, then national ones),
+    then against the roles' own names."""
+    key = normalise_title(title or "")
+    if not key:
+        return None
+    owners = Q(trust__isnull=True) | Q(trust=trust) if trust is not None else Q(trust__isnull=True)
+    aliases = list(RoleAlias.objects.filter(owners, normalised=key, status=RoleAlias.APPROVED).select_related("role"))
+    aliases.sort(key=lambda a: a.trust_id is None)  # the trust's own alias wins over a national one
+    if aliases:
+        return aliases[0].role
+    return next((r for r in Role.objects.all() if normalise_title(r.name) == key), None)
+
+
+# Deployments --------------------------------------------------------------------------------------
+
+DEPLOYMENT_FIELDS = (
+    "local_title",
+    "role",
+    "status",
+    "first_post_started",
+    "headcount",
+    "wte",
+    "figures_as_of",
+    "figures_source",
+    "reasons",
+    "reason_other",
+    "stance",
+    "trust_newness",
+    "intended_kinds",
+    "intended_evidence",
+    "actual_kinds",
+    "actual_evidence",
+    "notes",
+)
+
+
+def _check_teams(trust: Trust, teams: Iterable[Team]) -> list[Team]:
+    teams = list(teams)
+    wrong = sorted(t.name for t in teams if t.trust_id != trust.pk)
+    if wrong:
+        raise ValidationError({"teams": f"Teams must belong to {trust.name}; these do not: {', '.join(wrong)}."})
+    return teams
+
+
+@transaction.atomic
+def create_deployment(
+    *, actor: Any, trust: Trust, local_title: str, teams: Iterable[Team] = (), message: str = "", **fields: Any
+) -> Deployment:
+    """Record a role at a trust. Only the trust's editors and managers (or admins) may.
+
+    Teams must be the trust's own. With no role given the deployment is kept unmapped, to be resolved.
+    """
+    teams = _check_teams(trust, teams)
+    deployment = create_row(actor, Deployment(trust=trust, local_title=local_title, **fields), message=message)
+    if teams:
+        update_row(actor, deployment, {"teams": teams}, message=message or "teams")
+    return deployment
+
+
+@transaction.atomic
+def update_deployment(*, actor: Any, deployment: Deployment, message: str = "", **changes: Any) -> Deployment:
+    """Change a deployment. Moving it to a trust the actor may not edit is refused by the policy re-check."""
+    trust = changes.get("trust", deployment.trust)
+    if "teams" in changes:
+        changes["teams"] = _check_teams(trust, changes["teams"])
+    elif "trust" in changes and deployment.pk:
+        _check_teams(trust, deployment.teams.all())
+    return update_row(actor, deployment, changes, message=message)
+
+
+def set_kinds(
+    *,
+    actor: Any,
+    deployment: Deployment,
+    intended: Sequence[str] | None = None,
+    actual: Sequence[str] | None = None,
+    intended_evidence: str | None = None,
+    actual_evidence: str | None = None,
+) -> Deployment:
+    """Record the intended and/or actual kinds of skill-mix change, each with a note of the evidence."""
+    changes: dict[str, Any] = {}
+    if intended is not None:
+        changes["intended_kinds"] = list(intended)
+    if actual is not None:
+        changes["actual_kinds"] = list(actual)
+    if intended_evidence is not None:
+        changes["intended_evidence"] = intended_evidence
+    if actual_evidence is not None:
+        changes["actual_evidence"] = actual_evidence
+    return update_row(actor, deployment, changes, message="skill-mix change")
+
+
+@transaction.atomic
+def resolve_deployment(*, actor: Any, deployment: Deployment, role: Role, remember: bool = False) -> Deployment:
+    """Match an unmapped title to a role; with `remember`, also keep the title as the trust's own alias so
+    the next import resolves it without asking."""
+    deployment = update_row(actor, deployment, {"role": role}, message="title resolved")
+    if remember:
+        from newroles.roles.services import save_alias
+
+        save_alias(
+            actor=actor, role=role, title=deployment.local_title, trust=deployment.trust, source="titles to resolve"
+        )
+    return deployment
+
+
+def delete_deployment(*, actor: Any, deployment: Deployment) -> None:
+    delete_row(actor, deployment)
+
+
+def unmapped(trust: Trust) -> QuerySet[Deployment]:
+    """The trust's titles still waiting to be matched to a role."""
+    return trust.deployments.filter(role__isnull=True).order_by("local_title")
+
+
+# Engagements --------------------------------------------------------------------------------------
+
+
+def is_researcher(user: Any) -> bool:
+    """The research team and administrators keep the mapping exercise's records."""
+    return policy.is_admin(user) or bool(getattr(user, "is_authenticated", False) and user.is_researcher)
+
+
+def require_researcher(user: Any) -> None:
+    if user is not None and not is_researcher(user):
+        raise PermissionDenied("Only the research team and administrators keep the mapping exercise's records.")
+
+
+def engagements_for(user: Any, qs: QuerySet[Engagement] | None = None) -> QuerySet[Engagement]:
+    """The engagement rows a user may read: all for researchers and admins, none for anyone else."""
+    qs = Engagement.objects.all() if qs is None else qs
+    return qs if is_researcher(user) else qs.none()
+
+
+def record_engagement(
+    *, actor: Any, trust: Trust, phase: str, status: str = "planned", message: str = "", **fields: Any
+) -> Engagement:
+    """Record a contact with a trust in a study phase (researchers and admins; None for the demo loader)."""
+    require_researcher(actor)
+    engagement = Engagement(trust=trust, phase=phase, status=status, **fields)
+    return create_row(actor, engagement, message=message, check_policy=False)
+
+
+def update_engagement(*, actor: Any, engagement: Engagement, **changes: Any) -> Engagement:
+    require_researcher(actor)
+    return update_row(actor, engagement, changes, check_policy=False)
+
+
+def delete_engagement(*, actor: Any, engagement: Engagement) -> None:
+    require_researcher(actor)
+    delete_row(actor, engagement, check_policy=False)
+
+
+# Coverage -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionCoverage:
+    region: Region
+    engaged: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.engaged / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rows: list[RegionCoverage]
+
+    @property
+    def engaged(self) -> int:
+        return sum(r.engaged for r in self.rows)
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rows)
+
+    def for_region(self, region_id: int) -> RegionCoverage | None:
+        return next((r for r in self.rows if r.region.pk == region_id), None)
+
+
+def coverage(phases: Sequence[str] = PHASE1) -> Coverage:
+    """Per region: the study-set trusts with a completed engagement in `phases` (phase 1 by default),
+    out of the study-set trusts in the region. One query."""
+    in_set = Q(trusts__in_study_set=True)
+    engaged = in_set & Q(trusts__engagements__phase__in=list(phases), trusts__engagements__status=COMPLETED)
+    regions = Region.objects.annotate(
+        total=Count("trusts", filter=in_set, distinct=True),
+        engaged=Count("trusts", filter=engaged, distinct=True),
+    ).order_by("sort_order", "name")
+    return Coverage([RegionCoverage(r, r.engaged, r.total) for r in regions])
+
+
+def engagement_counts() -> list[dict[str, Any]]:
+    """Engagements by phase and status: the counts everyone may read."""
+    from newroles.mapping.models import ENGAGEMENT_STATUS_CHOICES, PHASE_CHOICES
+
+    counts = Counter(
+        (row["phase"], row["status"])
+        for row in Engagement.objects.values("phase", "status", "trust_id").distinct().order_by()
+    )
+    return [
+        {"phase": label, "counts": [counts[(key, status)] for status, _ in ENGAGEMENT_STATUS_CHOICES]}
+        for key, label in PHASE_CHOICES
+    ]
+
+
+# The national picture -----------------------------------------------------------------------------
+
+
+def _rows(deployments: Iterable[Deployment] | None) -> list[Deployment]:
+    if deployments is None:
+        deployments = Deployment.objects.select_related("trust__region", "role")
+    return list(deployments)
+
+
+@dataclass(frozen=True)
+class RoleCount:
+    role: Role
+    trusts: int
+    deployments: int
+
+
+def roles_ranked(deployments: Iterable[Deployment] | None = None) -> list[RoleCount]:
+    """Canonical roles by the number of trusts deploying them (pilot, active or paused), most first."""
+    trusts: dict[int, set[int]] = defaultdict(set)
+    count: Counter[int] = Counter()
+    roles: dict[int, Role] = {}
+    for d in _rows(deployments):
+        if d.role_id is None or d.status not in DEPLOYED_STATUSES:
+            continue
+        roles[d.role_id] = d.role  # type: ignore[assignment]
+        trusts[d.role_id].add(d.trust_id)
+        count[d.role_id] += 1
+    ranked = [RoleCount(roles[pk], len(trusts[pk]), count[pk]) for pk in roles]
+    return sorted(ranked, key=lambda r: (-r.trusts, r.role.name))
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    key: str
+    label: str
+    count: int
+
+
+def reasons_ranked(deployments: Iterable[Deployment] | None = None) -> list[ReasonCount]:
+    """Every reason with the number of deployments giving it, most first (ties in the briefing's order)."""
+    counts: Counter[str] = Counter()
+    for d in _rows(deployments):
+        counts.update(d.reasons)
+    order = {key: i for i, (key, _) in enumerate(REASON_CHOICES)}
+    ranked = [ReasonCount(key, label, counts[key]) for key, label in REASON_CHOICES]
+    return sorted(ranked, key=lambda r: (-r.count, order[r.key]))
+
+
+@dataclass(frozen=True)
+class KindCount:
+    key: str
+    label: str
+    intended: int
+    actual: int
+
+
+def kinds_compared(deployments: Iterable[Deployment] | None = None) -> list[KindCount]:
+    """For each of the five kinds of skill-mix change: deployments intending it and deployments showing it."""
+    intended: Counter[str] = Counter()
+    actual: Counter[str] = Counter()
+    for d in _rows(deployments):
+        intended.update(d.intended_kinds)
+        actual.update(d.actual_kinds)
+    return [KindCount(k, KIND_LABELS[k], intended[k], actual[k]) for k in KINDS]
+
+
+@dataclass(frozen=True)
+class NewnessRow:
+    role: Role
+    new_role: int
+    new_title: int
+    not_new: int
+
+    @property
+    def total(self) -> int:
+        return self.new_role + self.new_title + self.not_new
+
+    @property
+    def disagree(self) -> bool:
+        """Trusts gave more than one answer for the same role."""
+        return sum(1 for n in (self.new_role, self.new_title, self.not_new) if n) > 1
+
+    def counts(self) -> dict[str, int]:
+        return {NEW_ROLE: self.new_role, NEW_TITLE: self.new_title, NOT_NEW: self.not_new}
+
+
+def newness_by_role(deployments: Iterable[Deployment] | None = None) -> list[NewnessRow]:
+    """How many trusts call each role a new role, a new title or not new; disagreements first."""
+    answers: dict[int, dict[str, set[int]]] = defaultdict(lambda: {k: set() for k, _ in TRUST_NEWNESS_CHOICES})
+    roles: dict[int, Role] = {}
+    for d in _rows(deployments):
+        if d.role_id is None or not d.trust_newness:
+            continue
+        roles[d.role_id] = d.role  # type: ignore[assignment]
+        answers[d.role_id][d.trust_newness].add(d.trust_id)
+    rows = [NewnessRow(roles[pk], len(a[NEW_ROLE]), len(a[NEW_TITLE]), len(a[NOT_NEW])) for pk, a in answers.items()]
+    return sorted(rows, key=lambda r: (not r.disagree, -r.total, r.role.name))
+
+
+def drift(deployments: Iterable[Deployment] | None = None) -> list[Deployment]:
+    """Deployments whose actual skill-mix change differs from the one intended."""
+    return [d for d in _rows(deployments) if d.drifted]
+
+
+def distinct_roles(deployments: Iterable[Deployment] | None = None) -> int:
+    return len({d.role_id for d in _rows(deployments) if d.role_id is not None})
+
+
+def distinct_titles(deployments: Iterable[Deployment] | None = None) -> int:
+    """Distinct local titles reported, compared in normalised form (case, spacing and punctuation ignored)."""
+    return len({d.title_normalised for d in _rows(deployments)})
+
+
+@dataclass
+class Picture:
+    """Everything the dashboard shows, computed from one read of the deployments."""
+
+    deployments: int
+    trusts: int
+    roles: int
+    titles: int
+    unmapped: int
+    roles_ranked: list[RoleCount]
+    reasons: list[ReasonCount]
+    kinds: list[KindCount]
+    newness: list[NewnessRow]
+    drift: list[Deployment]
+    by_region: dict[int, int] = field(default_factory=dict)
+
+
+def national_picture(deployments: Iterable[Deployment] | None = None) -> Picture:
+    rows = _rows(deployments)
+    by_region: Counter[int] = Counter(d.trust.region_id for d in rows)
+    return Picture(
+        deployments=len(rows),
+        trusts=len({d.trust_id for d in rows}),
+        roles=distinct_roles(rows),
+        titles=distinct_titles(rows),
+        unmapped=sum(1 for d in rows if d.role_id is None),
+        roles_ranked=roles_ranked(rows),
+        reasons=reasons_ranked(rows),
+        kinds=kinds_compared(rows),
+        newness=newness_by_role(rows),
+        drift=drift(rows),
+        by_region=dict(by_region),
+    )

@@ -52,7 +52,7 @@ lint: $(VENV)/.installed
 
 test: install e2e-deps lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n 2
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
 clean:
 	rm -rf var/ .pytest_cache

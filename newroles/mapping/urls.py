@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from newroles.mapping import views
 
 app_name = "mapping"
-urlpatterns: list = []
+urlpatterns = [
+    path("map/", views.dashboard, name="dashboard"),
+    path("map/coverage/", views.coverage, name="coverage"),
+    path("map/regions/<str:code>/", views.region, name="region"),
+    path("map/trusts/<str:ods_code>/", views.trust, name="trust"),
+    path("map/trusts/<str:ods_code>/add/", views.deployment_create, name="deployment_create"),
+    path("map/trusts/<str:ods_code>/titles/", views.titles, name="titles"),
+    path("map/roles/<slug:slug>/", views.role, name="role"),
+    path("map/deployments/", views.deployments, name="deployments"),
+    path("map/deployments/<int:pk>/", views.deployment, name="deployment"),
+    path("map/deployments/<int:pk>/edit/", views.deployment_edit, name="deployment_edit"),
+    path("map/deployments/<int:pk>/delete/", views.deployment_delete, name="deployment_delete"),
+    path("map/deployments/<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("map/engagements/", views.engagements, name="engagements"),
+    path("map/engagements/add/", views.engagement_create, name="engagement_create"),
+    path("map/engagements/<int:pk>/edit/", views.engagement_edit, name="engagement_edit"),
+    path("map/engagements/<int:pk>/delete/", views.engagement_delete, name="engagement_delete"),
+]

@@ -1,0 +1,106 @@
+"""A real server for browser tests: its own database, reference and demo data, on a free local port.
+
+The server runs in a subprocess exactly as `make run` would (without the worker), so the browser sees
+what a user sees; the tests' own database is not involved.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "demo-newroles-2026"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    var_dir = tempfile.mkdtemp(prefix="newroles-e2e-")
+    # The server uses the real settings (the test process runs with the test settings).
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update({"NEWROLES_DEBUG": "True", "NEWROLES_VAR_DIR": var_dir})
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "-v", "0"], ["load_reference"], ["demo"]):
+        subprocess.run(manage + command, env=env, check=True, capture_output=True, cwd=ROOT)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not start")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the test thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page_as(browser, server_url):  # type: ignore[no-untyped-def]
+    """page_as("editor@demo.test") -> a signed-in page."""
+    pages = []
+
+    def sign_in(email: str):  # type: ignore[no-untyped-def]
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server_url + "/accounts/login/")
+        page.fill("#id_username", email)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(server_url + "/")
+        pages.append(page)
+        return page
+
+    yield sign_in
+    for page in pages:
+        page.close()

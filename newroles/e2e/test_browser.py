@@ -1,0 +1,57 @@
+"""End-to-end: what a signed-in user sees and does in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+# One group, so under xdist a single worker starts the server and the browser.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+REGION_ORDER = [
+    ("North East and Yorkshire", 8),
+    ("North West", 5),
+    ("Midlands", 11),
+    ("East of England", 4),
+    ("London", 10),
+    ("South East", 7),
+    ("South West", 6),
+]
+
+
+def test_the_trust_list_shows_the_51_trusts_by_region(page_as, server_url):
+    page = page_as("viewer@demo.test")
+    page.goto(server_url + "/trusts/")
+    captions = page.locator("table caption").all_inner_texts()
+    assert [c.split("\n")[0].strip() for c in captions] == [name for name, _ in REGION_ORDER]
+    counts = [page.locator("table").nth(i).locator("tbody tr").count() for i in range(len(REGION_ORDER))]
+    assert counts == [n for _, n in REGION_ORDER]
+    assert "51 trusts" in page.inner_text("#trust-results")
+
+
+def test_an_editor_adds_a_team_and_sees_the_error_summary_first(page_as, server_url):
+    page = page_as("editor@demo.test")
+    page.goto(server_url + "/trusts/TAH/teams/add/")
+    page.click("button[type=submit]")
+    summary = page.locator(".nhsuk-error-summary")
+    assert summary.is_visible()
+    assert "This field is required" in summary.inner_text()
+    page.fill("#id_name", "Assertive Outreach")
+    page.select_option("#id_service_type", "community")
+    page.click("button[type=submit]")
+    assert "Team 'Assertive Outreach' added." in page.inner_text("main")
+    assert page.locator("td a", has_text="Assertive Outreach").count() == 1
+
+
+def test_a_viewer_is_not_offered_changes_and_is_refused_them(page_as, server_url):
+    page = page_as("viewer@demo.test")
+    page.goto(server_url + "/trusts/TAH/")
+    assert page.locator("a", has_text="Add a team").count() == 0
+    response = page.goto(server_url + "/trusts/TAH/teams/add/")
+    assert response is not None and response.status == 403
+
+
+def test_another_trusts_private_team_is_not_found(page_as, server_url):
+    page = page_as("other@demo.test")
+    page.goto(server_url + "/trusts/TAH/")
+    assert "Maple Ward" not in page.inner_text("main")  # private to Sheffield
+    assert "CMHT North" in page.inner_text("main")  # shared

@@ -256,3 +256,13 @@ def test_the_trust_profile_lists_roles_teams_and_a_timeline(eve, sheffield, shar
 def test_a_closed_trust_points_to_its_successor(olive):
     html = client_for(olive).get(url("trust", "RRP")).content.decode()
     assert Trust.objects.get(ods_code="RRP").successor.name in html
+
+
+def test_the_deployment_page_shows_the_role_reasons_kinds_and_history(olive, sheffield_psw):
+    response = client_for(olive).get(url("deployment", sheffield_psw.pk))
+    html = response.content.decode()
+    assert len(html) < 50_000
+    assert "Bringing new skills, such as recovery" in html
+    assert "Differs from intended" in html
+    assert "1 change recorded" in html
+    assert "Change</a>" not in html  # a reader gets no edit buttons

@@ -97,6 +97,9 @@ def load_demo() -> list[Persona]:
                     actor=None, trust=trusts[code], name=name, service_type=service_type,
                     description=description, is_shared=shared,
                 )  # fmt: skip
+    from newroles.mapping.demo import load_mapping_demo
+
+    load_mapping_demo()  # the national map: engagements and deployments reproducing the briefing's figures
     if not DemoLoad.objects.exists():
         create_row(None, DemoLoad(description="personas and teams"), check_policy=False)
     return PERSONAS

@@ -1,0 +1,360 @@
+"""Illustrative national-map data that reproduces the early findings briefing's published figures.
+
+The study published only totals: 31 of the 51 trusts engaged in phase 1, split by region as
+North East and Yorkshire 7/8, North West 2/5, Midlands 8/11, East of England 1/4, London 5/10, South East
+5/7 and South West 3/6; almost 80 "new" role titles reported; staff shortages the main reason; delegation
+the most common kind of skill-mix change, with some horizontal substitution, specialisation and innovation
+and no diversification; trusts disagreeing on what counts as new. Which trusts took part and what each
+said is invented here (deterministically, from a fixed seed) and every map page says so.
+
+Phase 3 follows 8 case studies in 4 trusts providing mental health services in South Yorkshire. Three are
+in the register: Sheffield (TAH), Rotherham Doncaster and South Humber (RXE) and South West Yorkshire
+Partnership (RXG, which runs Barnsley's mental health services). The fourth is not a mental health trust
+in the register, so the demo records case studies at the three.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from newroles.mapping import services
+from newroles.mapping.models import COMPLETED, PHASE1_INTERVIEW, QUESTIONNAIRE, Deployment, Engagement
+from newroles.organisations.models import Trust
+from newroles.roles.models import Role
+
+SEED = 2023
+# Trusts engaged in phase 1 by region code: the briefing's table.
+ENGAGED_PER_REGION = {"Y63": 7, "Y62": 2, "Y60": 8, "Y61": 1, "Y56": 5, "Y59": 5, "Y58": 3}
+SOUTH_YORKSHIRE = ("TAH", "RXE", "RXG")  # always engaged: the phase 3 case-study trusts (and the demo personas')
+
+DELEGATION = ("delegation",)
+HORIZONTAL = ("horizontal_substitution",)
+SPECIALISATION = ("specialisation",)
+INNOVATION = ("innovation",)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How a role shows up across the engaged trusts in the illustrative data."""
+
+    slug: str
+    trusts: int
+    titles: tuple[str, ...]  # every one is used at least once (trusts >= len(titles))
+    years: tuple[int, int]
+    reasons: tuple[str, ...]  # besides staff shortages
+    intended: tuple[tuple[str, ...], ...]  # choices for the intended kinds
+    drift: tuple[str, ...] = ()  # what happens instead, when it differs
+    newness: tuple[tuple[str, int], ...] = (("new_role", 1),)
+    headcount: tuple[int, int] = (2, 20)
+    services: tuple[str, ...] = ("community",)
+    case_study: tuple[str, ...] = ()  # trusts that must have it: phase 3 follows it there
+
+
+PROFILES = [
+    Profile("peer_support_worker", 29,
+            ("Peer Support Worker", "Peer Worker", "Peer Support Practitioner", "Senior Peer Support Worker",
+             "Peer Mentor", "Lived Experience Practitioner", "Peer Recovery Worker", "Peer Support Coordinator"),
+            (2012, 2021), ("new_skills", "diversify_workforce", "career_pathways"),
+            (INNOVATION, ("delegation", "innovation")), DELEGATION,
+            (("new_role", 6), ("not_new", 3), ("new_title", 1)), (3, 40), ("community", "crisis", "inpatient"),
+            ("TAH",)),
+    Profile("nursing_associate", 27,
+            ("Nursing Associate", "Trainee Nursing Associate", "Registered Nursing Associate",
+             "Mental Health Nursing Associate", "Nursing Associate Apprentice"),
+            (2018, 2022), ("career_pathways", "physical_health", "diversify_workforce"),
+            (DELEGATION,), HORIZONTAL, (("new_role", 8), ("new_title", 2)), (4, 60), ("inpatient", "community"),
+            ("RXE",)),
+    Profile("advanced_practitioner", 21,
+            ("Advanced Clinical Practitioner", "Advanced Practitioner", "Advanced Nurse Practitioner",
+             "Trainee Advanced Clinical Practitioner", "Advanced Practitioner (Mental Health)"),
+            (2016, 2022), ("career_pathways", "support_professionals"),
+            (DELEGATION, SPECIALISATION), DELEGATION, (("new_role", 4), ("new_title", 2), ("not_new", 4)),
+            (1, 12), ("community", "crisis", "inpatient"), ("RXG",)),
+    Profile("mental_health_practitioner", 18,
+            ("Mental Health Practitioner", "Community Mental Health Practitioner",
+             "Primary Care Mental Health Practitioner", "ARRS Mental Health Practitioner",
+             "Senior Mental Health Practitioner", "Mental Health Practitioner (Primary Care)"),
+            (2020, 2023), ("waiting_lists", "support_professionals"),
+            (HORIZONTAL,), DELEGATION, (("new_title", 5), ("new_role", 3), ("not_new", 2)), (2, 25),
+            ("primary_care", "community")),
+    Profile("psychological_wellbeing_practitioner", 15,
+            ("Psychological Wellbeing Practitioner", "Senior Psychological Wellbeing Practitioner",
+             "Trainee Psychological Wellbeing Practitioner"),
+            (2008, 2015), ("waiting_lists", "diversify_workforce"),
+            (DELEGATION,), (), (("not_new", 6), ("new_role", 4)), (6, 40), ("talking_therapies",)),
+    Profile("mental_health_wellbeing_practitioner", 14,
+            ("Mental Health Wellbeing Practitioner", "Adult Wellbeing Practitioner",
+             "Trainee Mental Health Wellbeing Practitioner", "Community Wellbeing Practitioner"),
+            (2021, 2023), ("waiting_lists", "new_skills", "diversify_workforce"),
+            (DELEGATION, ("delegation", "innovation")), HORIZONTAL, (("new_role", 1),), (2, 15), ("community",),
+            ("RXE",)),
+    Profile("multi_professional_approved_clinician", 13,
+            ("Approved Clinician", "Non-Medical Responsible Clinician", "Multi-Professional Approved Clinician",
+             "Responsible Clinician (Non-Medical)", "Consultant Nurse Approved Clinician",
+             "Approved Clinician (Psychology)"),
+            (2015, 2023), ("career_pathways", "new_skills"),
+            (HORIZONTAL, ("horizontal_substitution", "innovation")), SPECIALISATION,
+            (("new_role", 9), ("new_title", 1)), (1, 4), ("community", "inpatient", "forensic"), ("TAH",)),
+    Profile("physician_associate", 12,
+            ("Physician Associate", "Physician Associate in Psychiatry", "Mental Health Physician Associate",
+             "Physician Assistant"),
+            (2018, 2023), ("physical_health", "support_professionals"),
+            (DELEGATION,), (), (("new_role", 1),), (1, 8), ("inpatient", "community"), ("RXG",)),
+    Profile("education_mental_health_practitioner", 11,
+            ("Education Mental Health Practitioner", "Trainee Education Mental Health Practitioner",
+             "Mental Health Support Team Practitioner", "Schools Mental Health Practitioner"),
+            (2019, 2022), ("waiting_lists", "diversify_workforce"),
+            (INNOVATION, ("delegation", "innovation")), (), (("new_role", 9), ("new_title", 1)), (4, 30),
+            ("schools",), ("RXE",)),
+    Profile("clinical_associate_in_psychology", 10,
+            ("Clinical Associate in Psychology", "Trainee Clinical Associate in Psychology",
+             "Clinical Associate Psychologist"),
+            (2020, 2023), ("waiting_lists", "new_skills"),
+            (DELEGATION,), HORIZONTAL, (("new_role", 1),), (1, 10), ("community", "early_intervention"), ("TAH",)),
+    Profile("childrens_wellbeing_practitioner", 7,
+            ("Children's Wellbeing Practitioner", "Children and Young People's Wellbeing Practitioner",
+             "CYP Wellbeing Practitioner"),
+            (2017, 2022), ("waiting_lists", "diversify_workforce"),
+            (DELEGATION,), (), (("new_role", 1),), (2, 12), ("camhs",)),
+    Profile("support_time_recovery_worker", 6,
+            ("Support Time Recovery Worker", "Recovery Worker"),
+            (2008, 2012), ("new_skills",), (DELEGATION,), (), (("not_new", 3), ("new_title", 2)), (4, 30),
+            ("community",)),
+    Profile("healthcare_support_worker", 5,
+            ("Physical Health Support Worker", "Physical Health Technician"),
+            (2015, 2020), ("physical_health",), (DELEGATION,), (), (("not_new", 3), ("new_title", 2)), (2, 12),
+            ("inpatient",)),
+    Profile("cbt_therapist", 4,
+            ("High Intensity Therapist",), (2008, 2012), ("waiting_lists",), (SPECIALISATION,), (),
+            (("not_new", 1),), (5, 30), ("talking_therapies",)),
+    Profile("paramedic", 4,
+            ("Mental Health Paramedic", "Paramedic Practitioner (Mental Health)", "Crisis Paramedic"),
+            (2019, 2023), ("physical_health",), (INNOVATION, HORIZONTAL), (), (("new_role", 3), ("not_new", 2)),
+            (1, 6), ("crisis",)),
+    Profile("associate_psychological_practitioner", 3,
+            ("Associate Psychological Practitioner", "Psychological Practitioner (Associate)"),
+            (2021, 2023), ("waiting_lists", "new_skills"), (DELEGATION,), (), (("new_role", 1),), (1, 6),
+            ("community",)),
+    Profile("health_and_wellbeing_coach", 3,
+            ("Health and Wellbeing Coach", "Physical Health Coach", "Wellbeing Coach"),
+            (2020, 2023), ("physical_health",), (INNOVATION,), (), (("new_role", 1),), (1, 4), ("community",)),
+    Profile("social_prescribing_link_worker", 2,
+            ("Social Prescribing Link Worker", "Social Prescriber"),
+            (2020, 2023), ("new_skills", "support_professionals"), (INNOVATION,), (), (("new_role", 1),), (1, 4),
+            ("primary_care",)),
+    Profile("nurse_consultant", 2,
+            ("Nurse Consultant",), (2005, 2015), ("career_pathways",), (SPECIALISATION,), (), (("not_new", 1),),
+            (1, 3), ("community",)),
+]  # fmt: skip
+
+# Titles the catalogue does not know: kept unmatched, for the trusts to resolve.
+UNMAPPED_TITLES = [
+    ("Recovery Navigator", ("new_skills",), INNOVATION),
+    ("Wellbeing Navigator", ("waiting_lists",), DELEGATION),
+    ("Dual Diagnosis Link Worker", ("support_professionals",), SPECIALISATION),
+    ("Clinical Support Practitioner", (), DELEGATION),
+    ("Lived Experience Ambassador", ("new_skills", "diversify_workforce"), INNOVATION),
+    ("Community Connector", ("new_skills",), INNOVATION),
+    ("Digital Inclusion Facilitator", ("other",), INNOVATION),
+    ("Associate Practitioner", ("career_pathways",), DELEGATION),
+    ("Family Liaison Worker", ("support_professionals",), INNOVATION),
+]
+
+PHASE1_POSTS = [
+    "Head of HR", "Deputy director of HR", "Head of workforce planning", "Professional lead for nursing",
+    "Professional lead for allied health professions", "Professional lead for psychological professions",
+]  # fmt: skip
+PHASE2_GROUPS = [
+    (dt.date(2024, 3, 12), "Reflection group 1 on the phase 1 findings"),
+    (dt.date(2024, 4, 23), "Reflection group 2 on the phase 1 findings"),
+]
+PHASE2_POSTS = ["Director of nursing", "New roles lead", "Professional lead", "Head of workforce transformation"]
+CASE_STUDIES = {
+    "TAH": "Case studies in teams employing peer support workers, multi-professional approved clinicians and "
+    "clinical associates in psychology.",
+    "RXE": "Case studies in teams employing nursing associates, education mental health practitioners and mental "
+    "health wellbeing practitioners.",
+    "RXG": "Case studies in Barnsley teams employing advanced practitioners and physician associates.",
+}
+OTHER_REASON_TEXT = "A time-limited national funding offer for the post"
+MESSAGE = "demo: illustrative national map"
+
+
+@dataclass
+class _Plan:
+    trust: Trust
+    phase1: Engagement | None = None
+    roles: list[Profile] = field(default_factory=list)
+
+
+def _date_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randint(0, (end - start).days))
+
+
+def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
+    keys, weights = zip(*options, strict=True)
+    return rng.choices(keys, weights=weights)[0]
+
+
+def _engaged_trusts(rng: random.Random, study_set: list[Trust]) -> tuple[list[Trust], list[Trust]]:
+    engaged, not_engaged = [], []
+    for code, count in ENGAGED_PER_REGION.items():
+        in_region = sorted((t for t in study_set if t.region.code == code), key=lambda t: t.ods_code)
+        forced = [t for t in in_region if t.ods_code in SOUTH_YORKSHIRE]
+        others = [t for t in in_region if t not in forced]
+        chosen = forced + rng.sample(others, count - len(forced))
+        engaged += sorted(chosen, key=lambda t: t.ods_code)
+        not_engaged += [t for t in in_region if t not in chosen]
+    return engaged, not_engaged
+
+
+def _reasons(rng: random.Random, own: tuple[str, ...]) -> list[str]:
+    reasons = ["staff_shortages"] if rng.random() < 0.72 else []
+    if own:
+        reasons += rng.sample(list(own), rng.randint(1, min(2, len(own))))
+    return reasons or ["staff_shortages"]
+
+
+def _stance(rng: random.Random, reasons: list[str]) -> str:
+    if rng.random() < 0.15:
+        return ""
+    outward = {"new_skills", "diversify_workforce", "career_pathways"} & set(reasons)
+    if reasons == ["staff_shortages"] or (not outward and rng.random() < 0.7):
+        return "defensive"
+    return "proactive" if outward else "defensive"
+
+
+def _kinds(rng: random.Random, profile_intended: tuple[tuple[str, ...], ...], drift: tuple[str, ...]) -> dict:
+    intended = list(rng.choice(profile_intended))
+    roll = rng.random()
+    if roll < 0.2:
+        return {"intended_kinds": intended, "intended_evidence": "Business case and job description."}
+    actual = list(drift) if drift and roll > 0.78 else intended
+    evidence = (
+        "Interviewee: in practice the posts cover gaps in the existing rota."
+        if actual != intended
+        else "Interviewee: the role works as planned."
+    )
+    return {
+        "intended_kinds": intended,
+        "intended_evidence": "Business case and job description.",
+        "actual_kinds": actual,
+        "actual_evidence": evidence,
+    }
+
+
+def _status(rng: random.Random, started: int) -> str:
+    roll = rng.random()
+    if roll < 0.04:
+        return "planned"
+    if roll < 0.07:
+        return "discontinued"
+    if roll < 0.10:
+        return "paused"
+    if started >= 2022 and roll < 0.25:
+        return "pilot"
+    return "active"
+
+
+def _figures(rng: random.Random, plan: _Plan, status: str, bounds: tuple[int, int]) -> dict[str, Any]:
+    if status == "planned":
+        return {}
+    headcount = rng.randint(*bounds) if status != "discontinued" else 0
+    wte = (Decimal(headcount) * Decimal(str(rng.uniform(0.75, 1.0)))).quantize(Decimal("0.1"))
+    source = "interview" if plan.phase1 and plan.phase1.phase == PHASE1_INTERVIEW else "questionnaire"
+    return {
+        "headcount": headcount,
+        "wte": wte,
+        "figures_as_of": plan.phase1.date if plan.phase1 else None,
+        "figures_source": source,
+    }
+
+
+@transaction.atomic
+def load_mapping_demo() -> dict[str, int]:
+    """Load the illustrative engagements and deployments (once; skipped when the map already has data)."""
+    if Deployment.objects.exists() or Engagement.objects.exists():
+        return {"engagements": 0, "deployments": 0}
+    rng = random.Random(SEED)
+    study_set = list(Trust.objects.filter(in_study_set=True).select_related("region"))
+    roles = {r.slug: r for r in Role.objects.all()}
+    engaged, not_engaged = _engaged_trusts(rng, study_set)
+    counts = {"engagements": 0, "deployments": 0}
+
+    plans = {t.pk: _Plan(t) for t in engaged}
+    for trust in engaged:
+        phase = PHASE1_INTERVIEW if rng.random() < 0.8 else QUESTIONNAIRE
+        plans[trust.pk].phase1 = services.record_engagement(
+            actor=None, trust=trust, phase=phase, status=COMPLETED, message=MESSAGE,
+            date=_date_between(rng, dt.date(2023, 6, 1), dt.date(2024, 1, 31)),
+            participant_post=rng.choice(PHASE1_POSTS),
+        )  # fmt: skip
+        counts["engagements"] += 1
+    for trust in not_engaged:
+        status = rng.choice(["declined", "no_response", "no_response"])
+        services.record_engagement(
+            actor=None, trust=trust, phase=PHASE1_INTERVIEW, status=status, message=MESSAGE,
+            date=_date_between(rng, dt.date(2023, 6, 1), dt.date(2023, 11, 30)),
+        )  # fmt: skip
+        counts["engagements"] += 1
+    for (when, note), group in zip(PHASE2_GROUPS, (rng.sample(engaged, 5), rng.sample(engaged, 5)), strict=True):
+        for trust in group:
+            services.record_engagement(
+                actor=None, trust=trust, phase="phase2_reflection_group", status=COMPLETED, date=when,
+                participant_post=rng.choice(PHASE2_POSTS), notes=note, message=MESSAGE,
+            )  # fmt: skip
+            counts["engagements"] += 1
+    for code, note in CASE_STUDIES.items():
+        trust = next(t for t in engaged if t.ods_code == code)
+        services.record_engagement(
+            actor=None, trust=trust, phase="phase3_case_study", status="planned", date=dt.date(2025, 1, 6),
+            participant_post="New roles lead", notes=note, message=MESSAGE,
+        )  # fmt: skip
+        counts["engagements"] += 1
+
+    by_code = {t.ods_code: t for t in engaged}
+    for profile in PROFILES:
+        forced = [by_code[c] for c in profile.case_study]
+        others = [t for t in engaged if t not in forced]
+        chosen = forced + rng.sample(others, profile.trusts - len(forced))
+        titles = itertools.cycle(rng.sample(list(profile.titles), len(profile.titles)))
+        for trust in sorted(chosen, key=lambda t: t.ods_code):
+            plans[trust.pk].roles.append(profile)
+            _deploy(rng, plans[trust.pk], profile, next(titles), roles.get(profile.slug))
+            counts["deployments"] += 1
+    for title, own_reasons, intended in UNMAPPED_TITLES:
+        plan = plans[rng.choice(engaged).pk]
+        reasons = _reasons(rng, own_reasons)
+        started = rng.randint(2019, 2023)
+        services.create_deployment(
+            actor=None, trust=plan.trust, local_title=title, role=services.resolve_title(plan.trust, title),
+            status="active", first_post_started=dt.date(started, rng.randint(1, 12), 1),
+            reasons=reasons, reason_other=OTHER_REASON_TEXT if "other" in reasons else "",
+            stance=_stance(rng, reasons), trust_newness="new_role", intended_kinds=list(intended),
+            intended_evidence="Job description.", notes="Title reported in the phase 1 interview.",
+            message=MESSAGE, **_figures(rng, plan, "active", (1, 6)),
+        )  # fmt: skip
+        counts["deployments"] += 1
+    return counts
+
+
+def _deploy(rng: random.Random, plan: _Plan, profile: Profile, title: str, role: Role | None) -> None:
+    started = rng.randint(*profile.years)
+    status = _status(rng, started)
+    reasons = _reasons(rng, profile.reasons)
+    newness = "" if rng.random() < 0.08 else _weighted(rng, profile.newness)
+    teams = [t for t in plan.trust.teams.all() if t.service_type in profile.services][:2]
+    services.create_deployment(
+        actor=None, trust=plan.trust, local_title=title, role=role, status=status,
+        first_post_started=None if status == "planned" else dt.date(started, rng.randint(1, 12), 1),
+        reasons=reasons, stance=_stance(rng, reasons), trust_newness=newness, teams=teams,
+        message=MESSAGE, **_kinds(rng, profile.intended, profile.drift),
+        **_figures(rng, plan, status, profile.headcount),
+    )  # fmt: skip

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "newroles.imports",
     "newroles.roles",
     "newroles.mapping",
+    "newroles.skillmix",
     "newroles.demo",
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("newroles.imports.urls")),
     path("", include("newroles.roles.urls")),
     path("", include("newroles.mapping.urls")),
+    path("", include("newroles.skillmix.urls")),
     path("admin/", admin.site.urls),
 ]

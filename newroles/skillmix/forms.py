@@ -1,0 +1,503 @@
+"""Forms for compositions, posts, required competencies, scenarios and their changes, in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from newroles.lib.bands import BAND_CHOICES
+from newroles.lib.forms import NHSForm, NHSModelForm
+from newroles.organisations.models import Team
+from newroles.roles.models import Role
+from newroles.skillmix.metrics import available_pay_years
+from newroles.skillmix.models import (
+    MAX_POST_WTE,
+    MAX_POSTS_PER_CHANGE,
+    OWN_DISCIPLINE_CHOICES,
+    Composition,
+    CompositionPost,
+    Scenario,
+    ScenarioChange,
+)
+
+MAX_COMPARED = 3
+TRI_CHOICES = [("", "As usual for the role (from the role catalogue)"), ("yes", "Yes"), ("no", "No")]
+
+
+def _tri(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def tri_initial(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+class RoleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Role) -> str:
+        return f"{obj.name} ({obj.band_range})"
+
+
+class PostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CompositionPost) -> str:
+        title = f" – {obj.title}" if obj.title else ""
+        return f"{obj}{title}"
+
+
+class CompetencyLinesField(forms.CharField):
+    """A textarea of names, one a line, cleaned to a list without blanks or repeats."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+
+def _wte_field(label: str, **kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.01"),
+        max_value=MAX_POST_WTE,
+        decimal_places=2,
+        max_digits=4,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-4"}),
+        **kwargs,
+    )
+
+
+NO_BAND = "medical"
+
+
+def _band_field(label: str) -> forms.ChoiceField:
+    """A band, or 'no band' for a doctor: required, so a band is never left out by accident."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", "Choose a band"), *BAND_CHOICES, (NO_BAND, "No band: a doctor (medical pay)")],
+        help_text="Agenda for Change band. Doctors are paid on medical terms, not on a band.",
+    )
+
+
+def _band_value(data: dict[str, Any]) -> None:
+    if data.get("band") == NO_BAND:
+        data["band"] = ""
+
+
+def _tri_field(label: str, hint: str) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=TRI_CHOICES, required=False, widget=forms.RadioSelect, help_text=hint)
+
+
+class CompositionForm(NHSModelForm):
+    pay_year = forms.ChoiceField(label="Pay year", help_text="Agenda for Change pay table used for costs.")
+
+    class Meta:
+        model = Composition
+        fields = [
+            "name",
+            "as_of",
+            "description",
+            "pay_year",
+            "pay_point",
+            "on_cost_percent",
+            "supervisor_hours_per_wte",
+            "medical_salary",
+            "is_shared",
+        ]
+        widgets = {
+            "as_of": forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "pay_point": forms.RadioSelect,
+            "on_cost_percent": forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}),
+            "supervisor_hours_per_wte": forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}
+            ),
+            "medical_salary": forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pay_year"].choices = [(y, y) for y in available_pay_years()]
+
+
+class CompositionCreateForm(CompositionForm):
+    """A new composition: which team, and optionally a copy of another composition to start from."""
+
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Team")
+    copy_from = forms.ModelChoiceField(
+        queryset=Composition.objects.none(),
+        required=False,
+        label="Start from a copy of another team's composition (optional)",
+        help_text="Its posts and settings are copied; you can change them afterwards. Leave empty to start "
+        "with no posts.",
+    )
+
+    field_order = ["team", "copy_from", "name"]
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], sources: QuerySet[Composition], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams.select_related("trust")
+        self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.trust.name})"
+        self.fields["copy_from"].queryset = sources.select_related("team__trust")
+        self.fields["copy_from"].label_from_instance = lambda c: f"{c.team.trust.name}: {c}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        team, name = data.get("team"), data.get("name")
+        if team and name and Composition.objects.filter(team=team, name=name.strip()).exists():
+            self.add_error("name", "This team already has a composition with that name.")
+        return data
+
+    def validate_unique(self) -> None:
+        # The team is chosen in this form, not on the instance; clean() checks the name within the team.
+        pass
+
+
+class PostForm(NHSForm):
+    """One post (or several identical ones, when adding)."""
+
+    role = RoleChoiceField(queryset=Role.objects.order_by("name"), label="Role", empty_label="Choose a role")
+    title = forms.CharField(
+        label="Local job title", max_length=150, required=False, help_text="For example 'Team manager'."
+    )
+    band = _band_field("Band")
+    wte = _wte_field("WTE", help_text="Whole-time equivalent: 1.0 is full time (37.5 hours a week).")
+    filled = forms.TypedChoiceField(
+        label="Is someone in the post?",
+        choices=[("yes", "Yes, it is filled"), ("no", "No, it is vacant")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    registered = _tri_field(
+        "Is the post-holder on a statutory professional register?", "For example NMC, HCPC, GMC or Social Work England."
+    )
+    supervises_others = _tri_field(
+        "Does the post-holder give formal supervision to others in the team?",
+        "Supervision available is worked out from the posts that give it.",
+    )
+    competencies = CompetencyLinesField(
+        label="Competencies the post-holder holds", required=False, help_text="One a line."
+    )
+    note = forms.CharField(label="Note", max_length=300, required=False)
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        _band_value(data)
+        data["registered"] = _tri(data["registered"])
+        data["supervises_others"] = _tri(data["supervises_others"])
+        return data
+
+    @classmethod
+    def initial_for(cls, post: CompositionPost) -> dict[str, Any]:
+        return {
+            "role": post.role_id,
+            "title": post.title,
+            "band": post.band or (NO_BAND if post.medical else ""),
+            "wte": post.wte,
+            "filled": "yes" if post.filled else "no",
+            "registered": tri_initial(post.registered),
+            "supervises_others": tri_initial(post.supervises_others),
+            "competencies": post.competencies,
+            "note": post.note,
+        }
+
+
+class PostAddForm(PostForm):
+    count = forms.IntegerField(
+        label="How many posts like this?",
+        min_value=1,
+        max_value=MAX_POSTS_PER_CHANGE,
+        initial=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}),
+    )
+
+
+class CompetenciesForm(NHSForm):
+    competencies = CompetencyLinesField(
+        label="Competencies the team needs between its staff",
+        required=False,
+        help_text="One a line. Coverage counts how many of these at least one person in post holds.",
+    )
+    note = forms.CharField(label="Where the list comes from", max_length=500, required=False)
+
+
+class ScenarioForm(NHSModelForm):
+    class Meta:
+        model = Scenario
+        fields = ["name", "description", "is_shared"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, composition: Composition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.composition = composition
+
+
+class ChangeForm(NHSForm):
+    """One change to a scenario; ``change_form`` builds the fields for its kind."""
+
+    kind: str = ""
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        _band_value(data)
+        for name in ("registered", "supervises_others"):
+            if name in data:
+                data[name] = _tri(data[name])
+        return data
+
+
+def change_form(kind: str, scenario: Scenario, *args: Any, **kwargs: Any) -> ChangeForm:
+    """The form for one kind of change: add posts, remove a post, or convert a vacancy.
+
+    Built as a class per kind so that NHSFormMixin styles every field, with plain-words questions.
+    """
+    posts = scenario.composition.posts.select_related("role")
+    taken = scenario.changes.filter(kind__in=[ScenarioChange.REMOVE, ScenarioChange.CONVERT]).values("post")
+    free = posts.exclude(pk__in=taken)
+    fields: dict[str, Any] = {"kind": kind}
+    if kind == ScenarioChange.CONVERT:
+        fields["post"] = PostChoiceField(
+            queryset=free.filter(filled=False),
+            label="Which vacancy do you want to convert?",
+            empty_label="Choose a vacancy",
+            help_text="Only vacancies can be converted. The new posts take on the vacant post's tasks.",
+        )
+    if kind == ScenarioChange.REMOVE:
+        fields["post"] = PostChoiceField(
+            queryset=free, label="Which post do you want to remove?", empty_label="Choose a post"
+        )
+    if kind in (ScenarioChange.ADD, ScenarioChange.CONVERT):
+        fields["role"] = RoleChoiceField(
+            queryset=Role.objects.order_by("name"), label="Role of the new posts", empty_label="Choose a role"
+        )
+        fields["band"] = _band_field("Band of each new post")
+        fields["count"] = forms.IntegerField(
+            label="How many posts?",
+            min_value=1,
+            max_value=MAX_POSTS_PER_CHANGE,
+            initial=1,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}),
+        )
+        fields["wte"] = _wte_field("WTE of each post", initial=Decimal("1.0"), help_text="1.0 is full time.")
+        fields["registered"] = _tri_field(
+            "Will the post-holders be on a statutory professional register?",
+            "For example a registered nursing associate (NMC); a trainee is not yet registered.",
+        )
+        fields["supervises_others"] = _tri_field(
+            "Will they give formal supervision to others in the team?",
+            "Only posts that give supervision count towards the supervision available.",
+        )
+        fields["filled"] = forms.TypedChoiceField(
+            label="Count the new posts as",
+            choices=[("yes", "Recruited (filled)"), ("no", "Still vacant")],
+            coerce=lambda v: v == "yes",
+            widget=forms.RadioSelect,
+            initial="yes",
+            help_text="Recruited shows the team once the posts are filled, which is what most plans compare.",
+        )
+        fields["competencies"] = CompetencyLinesField(
+            label="Competencies the post-holders will hold", required=False, help_text="One a line."
+        )
+    if kind == ScenarioChange.ADD:
+        fields["adopted_from_post"] = PostChoiceField(
+            queryset=posts,
+            required=False,
+            label="Whose tasks will the new posts take on? (optional)",
+            empty_label="No one's: they do new work",
+            help_text="The kind of skill-mix change depends on whose tasks a new role takes on.",
+        )
+    if kind in (ScenarioChange.ADD, ScenarioChange.CONVERT):
+        fields["own_discipline_change"] = forms.ChoiceField(
+            label="Within its own discipline, the new role brings",
+            choices=OWN_DISCIPLINE_CHOICES,
+            initial="none",
+            widget=forms.RadioSelect,
+        )
+        fields["novel_practice"] = forms.BooleanField(
+            label="It takes the service into something new, such as lived experience or a new kind of care",
+            required=False,
+        )
+    fields["note"] = forms.CharField(label="Note", max_length=300, required=False)
+    form_class = type(f"{kind.title()}ChangeForm", (ChangeForm,), fields)
+    return form_class(*args, **kwargs)
+
+
+class CompareForm(NHSForm):
+    scenarios = forms.ModelMultipleChoiceField(
+        queryset=Scenario.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Scenarios to compare",
+        help_text=f"Choose up to {MAX_COMPARED}. Each is shown beside the team as it is now.",
+    )
+
+    def __init__(self, *args: Any, scenarios: QuerySet[Scenario], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scenarios"].queryset = scenarios
+
+    def clean_scenarios(self) -> list[Scenario]:
+        chosen = list(self.cleaned_data["scenarios"])
+        if len(chosen) > MAX_COMPARED:
+            raise forms.ValidationError(f"Choose up to {MAX_COMPARED} scenarios.")
+        return chosen
+
+
+# Guided questions on a deployment: one question a screen -------------------------------------------
+
+YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]
+BAND_ANSWERS = [("", "Choose a band"), *BAND_CHOICES, ("medical", "Medical: a doctor"), ("unsure", "Not sure")]
+SCOPE_ANSWERS = [
+    ("none", "Nothing different from what the discipline usually does"),
+    ("narrower", "They go deeper into a narrower area of their own discipline"),
+    ("broader", "They take on broader tasks and responsibilities within their own discipline"),
+]
+GUIDED_STEPS = ("band", "registered", "source", "source_band", "source_registered", "scope", "novel", "evidence")
+
+
+def guided_steps(answers: dict[str, Any]) -> list[str]:
+    """The questions to ask, in order: the source's band and registration only when tasks come from a role."""
+    source = answers.get("source")
+    skip = {"source_band", "source_registered"} if not source or source == "none" else set()
+    return [step for step in GUIDED_STEPS if step not in skip] + ["check"]
+
+
+def _role_band_answer(role: Role | None) -> str:
+    if role is None:
+        return ""
+    if role.medical:
+        return "medical"
+    return role.band_min if role.band_min and role.band_min == role.band_max else ""
+
+
+def _role_registered_answer(role: Role | None) -> str:
+    if role is None:
+        return ""
+    return "yes" if role.registration == "statutory" else "no"
+
+
+def guided_defaults(deployment: Any) -> dict[str, Any]:
+    """Starting answers from the role catalogue, for the user to confirm or change."""
+    return {
+        "band": _role_band_answer(deployment.role),
+        "registered": _role_registered_answer(deployment.role),
+        "scope": "none",
+        "novel": "no",
+    }
+
+
+def source_role(answers: dict[str, Any]) -> Role | None:
+    source = answers.get("source")
+    if not source or source == "none":
+        return None
+    return Role.objects.filter(pk=source).first()
+
+
+@dataclass(frozen=True)
+class Question:
+    """One screen: the question (the page's heading), a hint, and how it is answered."""
+
+    text: str
+    hint: str
+    widget: str  # radios, select or textarea
+    choices: list[tuple[str, str]]
+    required: bool = True
+
+
+def guided_question(step: str, deployment: Any, which: str, answers: dict[str, Any]) -> Question:
+    from newroles.skillmix.services import recipient_name
+
+    role = recipient_name(deployment)
+    source = source_role(answers)
+    source_name = source.name if source else "that role"
+    unsure = "If you are not sure, say so: a fact left unknown is reported as missing, never guessed."
+    tense = "will" if which == "intended" else "do"
+    if step == "band":
+        return Question(
+            f"What pay band are the {role} posts?", f"Agenda for Change band. {unsure}", "select", BAND_ANSWERS
+        )
+    if step == "registered":
+        return Question(
+            f"Are the {role} post-holders on a professional register that the law requires?",
+            "For example the NMC, the HCPC, the GMC or Social Work England. A voluntary register does not count.",
+            "radios",
+            YES_NO_UNSURE,
+        )
+    if step == "source":
+        roles = [(str(r.pk), r.name) for r in Role.objects.order_by("name")]
+        return Question(
+            f"Whose tasks {tense} the {role} posts take on?",
+            "The role whose work they do some of. Choose 'No one's' if they only do work nobody did before.",
+            "select",
+            [("", "Choose a role"), ("none", "No one's: only new work"), *roles],
+        )
+    if step == "source_band":
+        return Question(
+            f"What pay band is the {source_name} post whose tasks they take on?", unsure, "select", BAND_ANSWERS
+        )
+    if step == "source_registered":
+        return Question(
+            f"Is the {source_name} on a professional register that the law requires?",
+            "For example the NMC, the HCPC, the GMC or Social Work England.",
+            "radios",
+            YES_NO_UNSURE,
+        )
+    if step == "scope":
+        return Question(f"Within their own discipline, what {tense} the {role} posts do?", "", "radios", SCOPE_ANSWERS)
+    if step == "novel":
+        return Question(
+            f"{'Will' if which == 'intended' else 'Do'} the {role} posts take the service into something new?",
+            "For example lived experience, or an existing role taken into a new area of practice.",
+            "radios",
+            [("yes", "Yes"), ("no", "No")],
+        )
+    if step == "evidence":
+        if which == "intended":
+            return Question(
+                "Where is this intention written or said?",
+                "For example the business case, the job description or a team meeting. Optional.",
+                "textarea",
+                [],
+                required=False,
+            )
+        return Question(
+            "What shows how the role works in practice?",
+            "For example supervision records, a team review or an evaluation. Optional.",
+            "textarea",
+            [],
+            required=False,
+        )
+    raise ValueError(f"no question for step {step!r}")  # fmt: skip
+
+
+class GuidedAnswerForm(NHSForm):
+    """One answer; the field is built from the step's Question."""
+
+    def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if question.widget == "textarea":
+            field: forms.Field = forms.CharField(
+                label=question.text, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+            )
+        else:
+            widget = forms.RadioSelect if question.widget == "radios" else forms.Select
+            field = forms.ChoiceField(
+                label=question.text,
+                choices=question.choices,
+                widget=widget,
+                error_messages={"required": "Choose an answer"},
+            )
+        field.help_text = question.hint
+        self.fields["answer"] = field
+        # The mixin styled the fields present at construction; this one is added after, so style it here.
+        has_error = self.is_bound and bool(self.errors.get("answer"))
+        css = {"radios": "nhsuk-radios__input", "select": "nhsuk-select", "textarea": "nhsuk-textarea"}
+        error_css = {"select": " nhsuk-select--error", "textarea": " nhsuk-textarea--error"}
+        field.widget.attrs["class"] = css[question.widget] + (error_css.get(question.widget, "") if has_error else "")
+        described = (["id_answer-hint"] if question.hint else []) + (["id_answer-error"] if has_error else [])
+        if described and question.widget != "radios":  # radios are described on their fieldset
+            field.widget.attrs["aria-describedby"] = " ".join(described)

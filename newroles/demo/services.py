@@ -100,6 +100,9 @@ def load_demo() -> list[Persona]:
     from newroles.mapping.demo import load_mapping_demo
 
     load_mapping_demo()  # the national map: engagements and deployments reproducing the briefing's figures
+    from newroles.skillmix.demo import load_demo_compositions
+
+    load_demo_compositions()  # skill-mix: CMHT North's posts, with a band 6 nurse vacancy to repurpose
     if not DemoLoad.objects.exists():
         create_row(None, DemoLoad(description="personas and teams"), check_policy=False)
     return PERSONAS

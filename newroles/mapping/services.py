@@ -18,10 +18,12 @@ from newroles.audit.writes import create_row, delete_row, update_row
 from newroles.mapping.models import (
     COMPLETED,
     DEPLOYED_STATUSES,
+    ENGAGEMENT_STATUS_CHOICES,
     NEW_ROLE,
     NEW_TITLE,
     NOT_NEW,
     PHASE1,
+    PHASE_CHOICES,
     REASON_CHOICES,
     TRUST_NEWNESS_CHOICES,
     Deployment,
@@ -244,9 +246,7 @@ def coverage(phases: Sequence[str] = PHASE1) -> Coverage:
 
 
 def engagement_counts() -> list[dict[str, Any]]:
-    """Engagements by phase and status: the counts everyone may read."""
-    from newroles.mapping.models import ENGAGEMENT_STATUS_CHOICES, PHASE_CHOICES
-
+    """Trusts by engagement phase and status: the counts everyone may read."""
     counts = Counter(
         (row["phase"], row["status"])
         for row in Engagement.objects.values("phase", "status", "trust_id").distinct().order_by()

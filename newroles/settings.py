@@ -188,4 +188,5 @@ SMALL_COUNT_THRESHOLD = 5
 REFERENCE_LOADERS = [
     "newroles.organisations.services.load_reference",
     "newroles.roles.services.load_catalogue",
+    "newroles.skillmix.services.load_competency_defaults",
 ]

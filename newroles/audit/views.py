@@ -16,7 +16,10 @@ from newroles.audit.services import history as history_of
 from newroles.lib.exports import download
 
 # Models whose history may be shown, by "app_label.model_name".
-HISTORY_MODELS = {"organisations.trust", "organisations.team", "organisations.region", "accounts.membership"}
+HISTORY_MODELS = {
+    "organisations.trust", "organisations.team", "organisations.region", "accounts.membership",
+    "mapping.deployment", "skillmix.composition", "skillmix.scenario", "roles.role", "roles.shareddocument",
+}  # fmt: skip
 
 
 def history(request: HttpRequest, model: str, pk: str) -> HttpResponse:

@@ -68,6 +68,8 @@ def _kinds_context() -> dict[str, Any]:
 
 def index(request: HttpRequest) -> HttpResponse:
     compositions = policy.visible(request.user, COMPOSITIONS.all()).order_by("team__trust__name", "team__name", "name")
+    if request.GET.get("team", "").isdigit():  # from a team's page: that team's compositions only
+        compositions = compositions.filter(team_id=int(request.GET["team"]))
     grouped = [(trust, list(items)) for trust, items in groupby(compositions, key=lambda c: c.team.trust)]
     can_add = policy.editable(request.user, Team.objects.all()).exists()
     return render(request, "skillmix/index.html", {"grouped": grouped, "can_add": can_add, **_kinds_context()})

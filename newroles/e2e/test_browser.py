@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 # One group, so under xdist a single worker starts the server and the browser.
@@ -55,3 +58,24 @@ def test_another_trusts_private_team_is_not_found(page_as, server_url):
     page.goto(server_url + "/trusts/TAH/")
     assert "Maple Ward" not in page.inner_text("main")  # private to Sheffield
     assert "CMHT North" in page.inner_text("main")  # shared
+
+
+def test_a_manager_converts_a_band_6_vacancy_into_two_nursing_associates(page_as, server_url):
+    page = page_as("editor@demo.test")
+    page.goto(server_url + "/skill-mix/")
+    page.click("a:has-text('Establishment')")
+    page.click("a:has-text('Plan a change')")
+    page.fill("#id_name", "Repurpose the band 6 vacancy")
+    page.click("button[type=submit]")
+    page.click("a:has-text('Convert a vacancy')")
+    page.select_option("#id_post", index=1)  # the only vacancy: band 6 mental health nurse
+    role = page.locator("#id_role option", has_text="Nursing associate").first.get_attribute("value")
+    page.select_option("#id_role", role)
+    page.select_option("#id_band", "4")
+    page.fill("#id_count", "2")
+    page.click("button[type=submit]")
+    main = page.inner_text("main")
+    assert "Delegation" in main
+    assert "short" in main  # the supervision warning: demand exceeds capacity
+    assert "£" in main  # the cost difference
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "newroles-scenario.png"), full_page=True)

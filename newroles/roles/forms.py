@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from newroles.lib.forms import NHSForm, NHSModelForm
-from newroles.roles.models import ENTRY_ROUTES, TEAM_TYPES, Role, SharedDocument
+from newroles.roles.models import ENTRY_ROUTES, ROLE_EDITABLE_FIELDS, TEAM_TYPES, Role, SharedDocument
 
 
 class RoleForm(NHSModelForm):
@@ -12,32 +12,7 @@ class RoleForm(NHSModelForm):
 
     class Meta:
         model = Role
-        fields = [
-            "name",
-            "staff_group",
-            "newness",
-            "newness_reason",
-            "first_year",
-            "regulator",
-            "registration",
-            "regulation_note",
-            "medical",
-            "band_min",
-            "band_max",
-            "entry_routes",
-            "training_note",
-            "supervisor",
-            "supervision_frequency",
-            "supervision_hours_per_wte",
-            "supervises_others",
-            "lead_time_months",
-            "typical_teams",
-            "case_study",
-            "pen_what",
-            "pen_why",
-            "pen_challenges",
-            "as_of",
-        ]
+        fields = list(ROLE_EDITABLE_FIELDS)
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in ("newness_reason", "regulation_note", "training_note", "pen_what", "pen_why", "pen_challenges")

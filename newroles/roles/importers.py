@@ -26,6 +26,7 @@ from newroles.roles.models import (
     NEWNESS_CHOICES,
     REGISTRATION_CHOICES,
     REGULATOR_CHOICES,
+    ROLE_EDITABLE_FIELDS,
     STAFF_GROUP_CHOICES,
     TEAM_TYPES,
     Role,
@@ -69,35 +70,7 @@ class RoleImport(CuratorKind):
     description = "Add roles or update them, matched on slug. The columns are those of the catalogue's roles export."
     fields = [
         model_field(Role, "slug", required=True),
-        *[
-            model_field(Role, name, required=False)
-            for name in (
-                "name",
-                "staff_group",
-                "newness",
-                "newness_reason",
-                "first_year",
-                "regulator",
-                "registration",
-                "regulation_note",
-                "medical",
-                "band_min",
-                "band_max",
-                "entry_routes",
-                "training_note",
-                "supervisor",
-                "supervision_frequency",
-                "supervision_hours_per_wte",
-                "supervises_others",
-                "lead_time_months",
-                "typical_teams",
-                "case_study",
-                "pen_what",
-                "pen_why",
-                "pen_challenges",
-                "as_of",
-            )
-        ],
+        *[model_field(Role, name, required=False) for name in ROLE_EDITABLE_FIELDS],
     ]
 
     def import_row(self, values: dict[str, str], ctx: ImportContext) -> str:

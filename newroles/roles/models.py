@@ -59,6 +59,14 @@ ENTRY_ROUTES = [
 ]
 TEAM_TYPES = SERVICE_TYPES
 
+# The fields a curator edits, in the order forms, exports and imports show them.
+ROLE_EDITABLE_FIELDS = (
+    "name", "staff_group", "newness", "newness_reason", "first_year", "regulator", "registration",
+    "regulation_note", "medical", "band_min", "band_max", "entry_routes", "training_note", "supervisor",
+    "supervision_frequency", "supervision_hours_per_wte", "supervises_others", "lead_time_months",
+    "typical_teams", "case_study", "pen_what", "pen_why", "pen_challenges", "as_of",
+)  # fmt: skip
+
 slug_validator = RegexValidator(r"^[a-z0-9_]+$", "Use lower-case letters, digits and underscores only.")
 
 

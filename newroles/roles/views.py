@@ -29,6 +29,7 @@ from newroles.roles.forms import (
     VersionForm,
 )
 from newroles.roles.models import (
+    ROLE_EDITABLE_FIELDS,
     DocumentVersion,
     PackComponent,
     Role,
@@ -88,33 +89,7 @@ def _export_catalogue(table: str, fmt: str) -> HttpResponse:
     return download(f"catalogue-{table}", headers, rows, fmt)
 
 
-ROLE_EXPORT_FIELDS = (
-    "slug",
-    "name",
-    "staff_group",
-    "newness",
-    "newness_reason",
-    "first_year",
-    "regulator",
-    "registration",
-    "regulation_note",
-    "medical",
-    "band_min",
-    "band_max",
-    "entry_routes",
-    "training_note",
-    "supervisor",
-    "supervision_frequency",
-    "supervision_hours_per_wte",
-    "supervises_others",
-    "lead_time_months",
-    "typical_teams",
-    "case_study",
-    "pen_what",
-    "pen_why",
-    "pen_challenges",
-    "as_of",
-)
+ROLE_EXPORT_FIELDS = ("slug", *ROLE_EDITABLE_FIELDS)
 
 
 def _export_value(value: Any) -> Any:

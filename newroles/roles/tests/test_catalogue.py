@@ -11,43 +11,9 @@ from newroles.imports.registry import ImportContext, get_kind
 from newroles.lib.tabular import read_table
 from newroles.roles import services
 from newroles.roles.models import Role, RoleAlias, RoleCode
+from newroles.roles.tests.test_catalogue_data import ESTABLISHED_ROLES, NEW_ROLES
 
-NEW_ROLES = [
-    "peer_support_worker",
-    "mental_health_practitioner",
-    "nursing_associate",
-    "physician_associate",
-    "advanced_practitioner",
-    "multi_professional_approved_clinician",
-    "mental_health_wellbeing_practitioner",
-    "clinical_associate_in_psychology",
-    "childrens_wellbeing_practitioner",
-    "education_mental_health_practitioner",
-    "associate_psychological_practitioner",
-    "psychological_wellbeing_practitioner",
-    "paramedic",
-    "social_prescribing_link_worker",
-    "health_and_wellbeing_coach",
-]
-ESTABLISHED = [
-    "mental_health_nurse",
-    "psychiatrist",
-    "clinical_psychologist",
-    "assistant_psychologist",
-    "occupational_therapist",
-    "social_worker",
-    "approved_mental_health_professional",
-    "healthcare_support_worker",
-    "support_time_recovery_worker",
-    "pharmacist",
-    "nurse_consultant",
-    "cbt_therapist",
-    "counsellor",
-    "psychotherapist",
-    "physiotherapist",
-    "dietitian",
-    "arts_therapist",
-]
+ESTABLISHED = ESTABLISHED_ROLES
 
 
 def test_the_catalogue_has_every_required_role(db):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "newroles.roles",
     "newroles.mapping",
     "newroles.skillmix",
+    "newroles.workforce",
     "newroles.demo",
 ]
 

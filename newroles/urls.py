@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("newroles.roles.urls")),
     path("", include("newroles.mapping.urls")),
     path("", include("newroles.skillmix.urls")),
+    path("", include("newroles.workforce.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,297 @@
+"""Reading a staff-record extract with polars, touching only the columns the import needs.
+
+An extract carries personal data (names, dates of birth, NI numbers, assignment numbers). The import
+never reads those columns: headers that look like personal data are found from the header row alone,
+and polars is asked for the mapped columns only (`read_columns`), so the other columns are skipped
+by the parser and never become values in memory. The one exception is the assignment number, when
+mapped: it is read to count duplicated assignments, hashed at once and dropped (`pipeline.py`).
+
+CSV in UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark or Windows-1252
+(transcoded to a temporary UTF-8 copy first, since polars reads UTF-8 only); XLSX through polars'
+calamine engine (fastexcel). Separators: comma, semicolon or tab.
+
+Pure Python and polars, no Django: the importer, the CLI and the benchmark share it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from newroles.lib.tabular import XLSX_MAGIC, normalise_header, sniff_delimiter
+
+HEAD_BYTES = 64 * 1024
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+class ExtractError(ValueError):
+    """The file cannot be read as an extract; the message is written for the person who uploaded it."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Personal-data columns
+# --------------------------------------------------------------------------------------------------
+
+# Whole normalised headers (letters and digits only, lower case) that name personal data.
+_PERSONAL_EXACT = frozenset(
+    {
+        "name", "fullname", "title", "salutation", "initials", "age", "dob", "birthdate", "dateofbirth", "gender",
+        "sex", "nino", "ninumber", "nationalinsurance", "nationalinsurancenumber", "nationalinsuranceno", "nin",
+        "email", "emailaddress", "address", "postcode", "phone", "telephone", "mobile",
+    }
+)  # fmt: skip
+# Fragments that make a header personal wherever they appear.
+_PERSONAL_FRAGMENTS = (
+    "surname", "forename", "firstname", "lastname", "middlename", "familyname", "givenname", "maidenname",
+    "preferredname", "knownas", "birth", "nationalinsurance", "ninumber", "nino", "employeenumber", "employeeno",
+    "employeeid", "personnumber", "personno", "personid", "staffnumber", "staffno", "staffid", "payrollnumber",
+    "payrollno", "esrnumber", "assignmentnumber", "assignmentno", "assignmentid", "address", "postcode", "email",
+    "telephone", "mobile", "phone", "ethnic", "religio", "belief", "sexualorientation", "disabilit", "nationality",
+    "maritalstatus", "gmcnumber", "gmcno", "nmcpin", "hcpcnumber", "registrationnumber", "registrationno",
+    "professionalregistration", "passport", "visa", "homeaddress", "nextofkin", "bankaccount", "sortcode",
+)  # fmt: skip
+# "... Name" is personal unless the words before it name an organisation or a post, not a person.
+_ORGANISATIONAL_NAMES = re.compile(
+    r"^(?:organisation|organization|org|team|department|dept|unit|site|ward|position|post|job|role|jobrole|"
+    r"costcentre|costcenter|location|directorate|division|trust|area|areaofwork|staffgroup|grade|band|"
+    r"occupation|occupationcode|service|specialty|speciality|base|payscale|locality|hierarchy|level\d*|"
+    r"employer|employingorganisation|orgunit|organisationunit)name$"
+)
+
+
+def looks_personal(header: str) -> bool:
+    """Whether a column, by its header alone, holds personal data (so the import never reads it)."""
+    key = normalise_header(header)
+    if not key:
+        return False
+    if key in _PERSONAL_EXACT or any(fragment in key for fragment in _PERSONAL_FRAGMENTS):
+        return True
+    return key.endswith("name") and not _ORGANISATIONAL_NAMES.match(key)
+
+
+_ASSIGNMENT_HEADERS = frozenset(
+    {"assignment", "assignmentnumber", "assignmentno", "assignmentnum", "assignmentid", "assignmentref", "asgnno"}
+)
+
+
+def is_assignment_header(header: str) -> bool:
+    """An assignment number column: personal, but read (and hashed at once) to count duplicates."""
+    return normalise_header(header) in _ASSIGNMENT_HEADERS
+
+
+# --------------------------------------------------------------------------------------------------
+# Opening a file
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExtractFile:
+    """An extract on disk, ready to read: its format, headers and, for CSV, how to parse it.
+
+    `read_path` differs from `path` when the CSV had to be transcoded to UTF-8; `temporary_paths`
+    lists files made on the way, which `cleanup()` deletes (the original is the caller's to delete).
+    """
+
+    path: Path
+    file_format: str  # "CSV" or "XLSX"
+    headers: list[str]
+    read_path: Path
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+    temporary_paths: list[Path] = field(default_factory=list)
+
+    def personal_headers(self) -> list[str]:
+        return [h for h in self.headers if looks_personal(h)]
+
+    def cleanup(self) -> None:
+        for path in self.temporary_paths:
+            path.unlink(missing_ok=True)
+        self.temporary_paths.clear()
+
+
+def _check_headers(headers: Sequence[str]) -> list[str]:
+    cleaned = [str(h or "").strip() for h in headers]
+    while cleaned and cleaned[-1] == "":
+        cleaned.pop()
+    if not cleaned:
+        raise ExtractError("The first row is empty: it must hold the column names.")
+    seen: dict[str, int] = {}
+    for index, header in enumerate(cleaned, start=1):
+        if header == "":
+            raise ExtractError(f"Column {index} has no name in the first row.")
+        key = normalise_header(header)
+        if key in seen:
+            raise ExtractError(
+                f"Columns {seen[key]} and {index} have the same name ('{cleaned[seen[key] - 1]}' and '{header}'). "
+                "Give every column a different name."
+            )
+        seen[key] = index
+    return cleaned
+
+
+def _transcode(source: Path, encoding: str) -> Path:
+    """Write a UTF-8 copy of a text file, chunk by chunk (an extract can be hundreds of megabytes)."""
+    target = source.with_name(source.name + ".utf8.csv")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(source, "rb") as reader, open(target, "w", encoding="utf-8", newline="") as writer:
+            while chunk := reader.read(CHUNK_BYTES):
+                writer.write(decoder.decode(chunk))
+            writer.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as exc:
+        target.unlink(missing_ok=True)
+        raise ExtractError(
+            f"The file could not be read as UTF-8 or Windows-1252 text (a byte near position {exc.start + 1:,} is "
+            "not valid in either). Save it as 'CSV UTF-8' and upload it again."
+        ) from exc
+    return target
+
+
+def _first_line(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as handle:
+        text = handle.read(HEAD_BYTES)
+    return text
+
+
+def open_extract(path: str | Path, filename: str = "") -> ExtractFile:
+    """Check a file is a readable extract and read its header row. Raises ExtractError."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        raise ExtractError(f"The file could not be opened ({exc.strerror}).") from exc
+    if size == 0 or not head.strip():
+        raise ExtractError("The file is empty.")
+    if head.startswith(XLSX_MAGIC):
+        return _open_xlsx(path)
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise ExtractError("The file is named as an Excel workbook but is not one. Upload a .xlsx or a .csv.")
+    return _open_csv(path, head)
+
+
+def _open_csv(path: Path, head: bytes) -> ExtractFile:
+    extract = ExtractFile(path, "CSV", [], path)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        extract.read_path = _transcode(path, "utf-16")
+        extract.temporary_paths.append(extract.read_path)
+        extract.encoding = "UTF-16"
+    elif b"\x00" in head:
+        raise ExtractError(
+            "This file is not readable text: it looks like a binary file or text in an unsupported encoding "
+            "(save it as CSV UTF-8 or as an Excel .xlsx workbook)."
+        )
+    else:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is fine
+            extract.encoding = "UTF-8"
+        except UnicodeDecodeError:
+            extract.read_path = _transcode(path, "cp1252")
+            extract.temporary_paths.append(extract.read_path)
+            extract.encoding = "Windows-1252"
+    text = _first_line(extract.read_path).lstrip("\ufeff")
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
+        extract.cleanup()
+        raise ExtractError(
+            "The file contains control characters, so it is probably not a CSV file or is in an unsupported "
+            "encoding. Save it as 'CSV UTF-8' or as an Excel .xlsx workbook."
+        )
+    extract.delimiter = sniff_delimiter(text)
+    try:
+        header_row = pl.read_csv(
+            extract.read_path, separator=extract.delimiter, n_rows=0, infer_schema=False, truncate_ragged_lines=True
+        ).columns
+    except pl.exceptions.PolarsError as exc:
+        extract.cleanup()
+        raise ExtractError(f"The CSV header row could not be read ({_short(exc)}).") from exc
+    try:
+        extract.headers = _check_headers(header_row)
+    except ExtractError:
+        extract.cleanup()
+        raise
+    return extract
+
+
+def _open_xlsx(path: Path) -> ExtractFile:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+        sheet = reader.load_sheet(0, n_rows=0)
+        headers = [column.name for column in sheet.available_columns()]
+    except Exception as exc:  # fastexcel raises its own error types for broken workbooks
+        raise ExtractError("The file could not be opened as an Excel .xlsx workbook.") from exc
+    # calamine names unnamed columns "__UNNAMED__n"; they are empty columns, not data.
+    headers = [h for h in headers if not h.startswith("__UNNAMED__")]
+    extract = ExtractFile(path, "XLSX", _check_headers(headers), path)
+    if len(reader.sheet_names) > 1:
+        extract.notes.append(f"Only the first sheet ('{reader.sheet_names[0]}') was read.")
+    return extract
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------------
+
+
+def read_columns(extract: ExtractFile, columns: Mapping[str, str], *, n_rows: int | None = None) -> pl.DataFrame:
+    """Read only `columns` (field name -> header), as text, renamed to the field names.
+
+    Every other column, personal or not, is skipped by the parser: projection happens inside polars,
+    so those cells never become values.
+    """
+    headers = list(dict.fromkeys(columns.values()))
+    missing = [h for h in headers if h not in extract.headers]
+    if missing:
+        raise ExtractError(f"The file has no column called {', '.join(repr(m) for m in missing)}.")
+    try:
+        if extract.file_format == "XLSX":
+            frame = pl.read_excel(
+                extract.read_path,
+                engine="calamine",
+                sheet_id=1,
+                columns=headers,
+                read_options={"dtypes": "string", **({"n_rows": n_rows} if n_rows is not None else {})},
+                drop_empty_rows=True,
+                raise_if_empty=False,
+            )
+        else:
+            frame = (
+                pl.scan_csv(
+                    extract.read_path,
+                    separator=extract.delimiter or ",",
+                    infer_schema=False,
+                    truncate_ragged_lines=True,
+                    n_rows=n_rows,
+                    raise_if_empty=False,
+                )
+                .select(headers)
+                .collect()
+            )
+    except pl.exceptions.PolarsError as exc:
+        raise ExtractError(f"The file could not be read ({_short(exc)}).") from exc
+    except Exception as exc:  # calamine errors on a corrupt sheet surface as fastexcel exceptions
+        if extract.file_format != "XLSX":
+            raise
+        raise ExtractError(f"The workbook could not be read ({_short(exc)}).") from exc
+    return frame.select([pl.col(header).alias(name) for name, header in columns.items()])
+
+
+def read_preview(extract: ExtractFile, headers: Iterable[str], rows: int = 5) -> list[dict[str, str]]:
+    """The first rows of the given (non-personal) columns, for the mapping page."""
+    wanted = [h for h in headers if h in extract.headers and not looks_personal(h)]
+    if not wanted:
+        return []
+    frame = read_columns(extract, {h: h for h in wanted}, n_rows=rows)
+    return [{h: ("" if v is None else str(v)) for h, v in row.items()} for row in frame.iter_rows(named=True)]

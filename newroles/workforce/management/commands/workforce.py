@@ -1,0 +1,171 @@
+"""newroles workforce: staff-record extracts from the command line.
+
+    newroles workforce import FILE --trust ODS --month YYYY-MM [--map HEADER=field ...]
+    newroles workforce import FILE --trust ALL --month YYYY-MM   (a national extract with a trust code column)
+    newroles workforce recount [--trust ODS]
+    newroles workforce cleanup          (delete uploads abandoned for more than a day; for cron)
+
+The import reads only the mapped columns (common ESR headers map themselves; the trust's last mapping
+is remembered; --map overrides), shows a progress bar, and replaces the trust's month in one
+transaction. The file is yours: it is read where it is and left there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from newroles.organisations.models import Trust
+from newroles.workforce import services
+from newroles.workforce.extract import ExtractError, looks_personal, open_extract
+from newroles.workforce.importers import EXTRACT, NATIONAL_EXTRACT
+from newroles.workforce.models import ExtractImport, month_label
+
+
+class Command(BaseCommand):
+    help = "Staff-record extracts. Subcommands: import, recount, cleanup."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+        imp = subcommands.add_parser("import", help="Import a staff-in-post extract (CSV or XLSX) for a month.")
+        imp.add_argument("file", metavar="FILE")
+        imp.add_argument(
+            "--trust", required=True, metavar="ODS", help="The trust's ODS code, or ALL for a national extract."
+        )
+        imp.add_argument("--month", required=True, metavar="YYYY-MM", help="The month the extract describes.")
+        imp.add_argument(
+            "--map", action="append", default=[], metavar="HEADER=field",
+            help="Use the column HEADER for the field (repeatable); fields: "
+            + ", ".join(f.name for f in NATIONAL_EXTRACT.fields) + ".",
+        )  # fmt: skip
+        imp.add_argument("--processes", type=int, default=None, help="Processes for matching titles (default 2).")
+        imp.add_argument("--no-progress", action="store_true", help="No progress bar (for logs).")
+        rec = subcommands.add_parser("recount", help="Match stored titles again after catalogue changes.")
+        rec.add_argument("--trust", metavar="ODS", help="Only this trust (default: every trust with data).")
+        subcommands.add_parser("cleanup", help="Delete uploaded extracts abandoned for more than a day.")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["subcommand"] == "import":
+            self.import_extract(opts)
+        elif opts["subcommand"] == "recount":
+            self.recount(opts)
+        else:
+            self.stdout.write(f"Deleted {services.remove_stale_uploads()} abandoned upload(s).")
+
+    # import -------------------------------------------------------------------------------------
+
+    def import_extract(self, opts: dict[str, Any]) -> None:
+        path = Path(opts["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        try:
+            month = services.parse_month(opts["month"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        national = opts["trust"].upper() == "ALL"
+        trust = None
+        if not national:
+            trust = Trust.objects.filter(ods_code=opts["trust"].upper()).first()
+            if trust is None:
+                raise CommandError(f"No trust with ODS code {opts['trust']!r}.")
+        kind = NATIONAL_EXTRACT if national else EXTRACT
+        try:
+            extract = open_extract(path, path.name)
+            extract.cleanup()
+        except ExtractError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        mapping = self._mapping(kind, trust, extract.headers, opts["map"])
+        personal = [h for h in extract.headers if looks_personal(h)]
+        if personal:
+            self.stdout.write("Not read (personal data): " + ", ".join(personal))
+        with self._progress(opts["no_progress"]) as report:
+            try:
+                if national:
+                    result = services.run_national_import(
+                        actor=None, path=path, filename=path.name, month=month, mapping=mapping, progress=report,
+                        processes=opts["processes"],
+                    )  # fmt: skip
+                    imports = result.imports
+                else:
+                    assert trust is not None
+                    imports = [services.import_file(
+                        actor=None, trust=trust, path=path, month=month, mapping=mapping, progress=report,
+                        processes=opts["processes"],
+                    )]  # fmt: skip
+            except (ExtractError, services.ImportFailed) as exc:
+                raise CommandError(str(exc)) from exc
+        failed = [i for i in imports if i.status == ExtractImport.FAILED]
+        if failed:
+            raise CommandError(failed[0].error)
+        if trust is not None:
+            services.remember_mapping(actor=None, trust=trust, mapping=mapping)
+        self._summary(imports, month)
+        if national and result.unknown_codes:
+            skipped = ", ".join(f"{code} ({rows:,} rows)" for code, rows in sorted(result.unknown_codes.items()))
+            self.stdout.write(f"Skipped rows of codes that are no trust in the register: {skipped}")
+
+    def _mapping(self, kind: Any, trust: Trust | None, headers: list[str], overrides: list[str]) -> dict[str, str]:
+        mapping = services.suggest_mapping(trust, headers, kind)
+        names = {f.name for f in kind.fields}
+        for item in overrides:
+            header, sep, field = item.rpartition("=")
+            if not sep or not header or field not in names:
+                raise CommandError(f"--map {item!r}: give HEADER=field, with field one of: {', '.join(sorted(names))}.")
+            mapping = {name: h for name, h in mapping.items() if h != header}
+            mapping[field] = header
+        problems = services.mapping_problems(mapping, headers, kind)
+        if problems:
+            readable = ", ".join(services.readable_headers(headers))
+            raise CommandError(
+                "The columns could not be matched:\n  " + "\n  ".join(problems)
+                + f"\nThe file's readable columns: {readable}\nUse --map HEADER=field to choose."
+            )  # fmt: skip
+        self.stdout.write("Columns: " + ", ".join(f"{h} -> {name}" for name, h in mapping.items()))
+        return mapping
+
+    def _progress(self, quiet: bool) -> Any:
+        import contextlib
+
+        if quiet or not self.stdout.isatty():
+
+            @contextlib.contextmanager
+            def silent() -> Any:
+                yield lambda fraction, stage: None
+
+            return silent()
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+        @contextlib.contextmanager
+        def bar() -> Any:
+            with Progress(
+                TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                transient=False,
+            ) as progress:  # fmt: skip
+                task_id = progress.add_task("Starting", total=100)
+                yield lambda fraction, stage: progress.update(task_id, completed=fraction * 100, description=stage)
+
+        return bar()
+
+    def _summary(self, imports: list[ExtractImport], month: Any) -> None:
+        for obj in imports:
+            s = obj.summary
+            self.stdout.write(
+                f"{obj.trust.ods_code} {month_label(month)}: {s.get('rows', 0):,} rows, {s.get('titles', 0):,} titles "
+                f"({s.get('titles_resolved', 0):,} matched), {s.get('staff_resolved', 0):,} staff matched to a role"
+                + (f"; replaced import {', '.join(map(str, s['replaced']))}" if s.get("replaced") else "")
+            )
+
+    # recount ------------------------------------------------------------------------------------
+
+    def recount(self, opts: dict[str, Any]) -> None:
+        if opts.get("trust"):
+            trust = Trust.objects.filter(ods_code=opts["trust"].upper()).first()
+            if trust is None:
+                raise CommandError(f"No trust with ODS code {opts['trust']!r}.")
+            result = services.recount(actor=None, trust=trust, reason="recount from the command line")
+            self.stdout.write(f"{trust.ods_code}: {result.titles_changed:,} title(s) changed.")
+        else:
+            changed = services.recount_all(actor=None)
+            self.stdout.write(f"{changed:,} title(s) changed.")

@@ -1,0 +1,21 @@
+"""Background jobs: an extract import outlives a web request, and so does recounting every trust."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def run_extract_import(extract_import_id: int) -> str:
+    """Run a queued staff-record import; the page polls the import's progress while this works."""
+    from newroles.workforce.services import run_queued_import
+
+    return run_queued_import(extract_import_id).status
+
+
+@task()
+def recount_trusts() -> int:
+    """Recount every trust's staff-record titles after a national catalogue change."""
+    from newroles.workforce.services import recount_all
+
+    return recount_all(actor=None)

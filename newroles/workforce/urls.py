@@ -1,0 +1,24 @@
+from django.urls import path
+
+from newroles.workforce import views
+
+app_name = "workforce"
+urlpatterns = [
+    path("workforce/", views.index, name="index"),
+    path("workforce/national/", views.national, name="national"),
+    path("workforce/national/quality/", views.national_quality, name="national_quality"),
+    path("workforce/catalogue-proposals/", views.aliases, name="aliases"),
+    path("workforce/<str:ods_code>/", views.trust, name="trust"),
+    path("workforce/<str:ods_code>/import/", views.upload, name="upload"),
+    path("workforce/<str:ods_code>/extracts/<int:pk>/", views.import_detail, name="import"),
+    path("workforce/<str:ods_code>/extracts/<int:pk>/progress/", views.import_progress, name="progress"),
+    path("workforce/<str:ods_code>/extracts/<int:pk>/cancel/", views.import_cancel, name="cancel"),
+    path("workforce/<str:ods_code>/titles/", views.titles, name="titles"),
+    path("workforce/<str:ods_code>/quality/", views.trust_quality, name="quality"),
+    path("workforce/<str:ods_code>/figures/", views.trust_map, name="map"),
+    path(
+        "workforce/<str:ods_code>/suggestions/<int:pk>/<str:action>/",
+        views.suggestion_decide,
+        name="suggestion",
+    ),
+]

@@ -1,0 +1,485 @@
+"""Pages for staff-record data. Each view's first lines decide access through the policy.
+
+A trust's pages (its counts, imports, titles to resolve, data quality, staff record beside the map)
+are private to its members: anyone else gets a 404, a viewer trying to change something a 403. The
+national pages are open to everyone signed in, with counts below the small-count threshold suppressed
+for trusts the reader does not belong to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newroles.accounts import policy
+from newroles.lib.exports import download
+from newroles.organisations.models import Trust
+from newroles.roles.models import RoleAlias
+from newroles.roles.services import is_curator
+from newroles.workforce import quality, services
+from newroles.workforce.extract import ExtractError
+from newroles.workforce.forms import DecisionForm, ExtractMappingForm, UploadForm
+from newroles.workforce.importers import EXTRACT
+from newroles.workforce.models import (
+    MONTH_FORMAT,
+    ExtractImport,
+    StaffCount,
+    StaffRecordSuggestion,
+    TitleDecision,
+    month_label,
+)
+
+PREVIEW_ROWS = 5
+TITLES_PER_PAGE = 20
+
+
+def _trust(request: HttpRequest, ods_code: str, action: str = "view") -> Trust:
+    """The trust whose private pages these are: 404 unless the user belongs to it, 403 to change as a viewer."""
+    trust = get_object_or_404(Trust, ods_code=ods_code.upper())
+    if not policy.can_see_in(request.user, trust.pk):
+        raise Http404("No such trust page.")
+    if action == "change" and not policy.can_change_in(request.user, trust.pk):
+        raise PermissionDenied("Only the trust's editors change its staff-record data.")
+    return trust
+
+
+def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
+    """The month asked for (?month=YYYY-MM) if it has data, else the latest."""
+    wanted = request.GET.get("month", "")
+    for month in months:
+        if month.strftime(MONTH_FORMAT) == wanted:
+            return month
+    return months[0] if months else None
+
+
+def _month_options(months: list[dt.date]) -> list[tuple[str, str]]:
+    return [(m.strftime(MONTH_FORMAT), month_label(m)) for m in months]
+
+
+# Overview -----------------------------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    services.remove_stale_uploads()  # so an abandoned upload never outlives its day by long
+    user = request.user
+    trust_ids = Trust.objects.all() if policy.is_admin(user) else Trust.objects.filter(pk__in=user.trust_ids())  # type: ignore[union-attr]
+    trusts = (
+        trust_ids.annotate(
+            latest=Max("extract_imports__month", filter=Q(extract_imports__is_current=True)),
+            months=Count("extract_imports", filter=Q(extract_imports__is_current=True)),
+        )
+        .filter(Q(pk__in=user.trust_ids()) | Q(months__gt=0))  # type: ignore[union-attr]
+        .order_by("name")
+    )
+    context = {
+        "trusts": trusts,
+        "is_curator": is_curator(user),
+        "proposals": RoleAlias.objects.filter(trust__isnull=True, status=RoleAlias.PROPOSED).count(),
+        "threshold": settings.SMALL_COUNT_THRESHOLD,
+    }
+    return render(request, "workforce/index.html", context)
+
+
+def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
+    obj = _trust(request, ods_code)
+    services.remove_stale_uploads()
+    months = quality.months_with_data([obj.pk])
+    month = _month(request, months)
+    counts = services.counts_by_role([obj.pk], month) if month else []
+    current = ExtractImport.objects.filter(trust=obj, month=month, is_current=True).first() if month else None
+    context = {
+        "trust": obj,
+        "month": month,
+        "month_options": _month_options(months),
+        "counts": counts,
+        "total": sum(c.headcount for c in counts),
+        "resolved": sum(c.headcount for c in counts if c.role),
+        "current": current,
+        "imports": ExtractImport.objects.filter(trust=obj).select_related("uploaded_by")[:20],
+        "can_edit": policy.can_change_in(request.user, obj.pk),
+        "to_resolve": len(services.titles_to_resolve(obj, month)) if month else 0,
+        "open_suggestions": StaffRecordSuggestion.objects.filter(trust=obj, status=StaffRecordSuggestion.OPEN).count(),
+    }
+    return render(request, "workforce/trust.html", context)
+
+
+# Importing ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, ods_code: str) -> HttpResponse:
+    obj = _trust(request, ods_code, "change")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            extract_import = services.start_upload(
+                actor=request.user, trust=obj, month=form.cleaned_data["month"], filename=uploaded.name,
+                chunks=uploaded.chunks(),
+            )  # fmt: skip
+        except ExtractError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect(extract_import.get_absolute_url())
+    file_hint = (
+        "CSV (UTF-8 or Windows-1252; comma, semicolon or tab separated) or an Excel .xlsx workbook, up to "
+        f"{services.max_upload_bytes() // (1024 * 1024)} MB."
+    )
+    context = {"trust": obj, "form": form, "kind": EXTRACT, "file_hint": file_hint}
+    return render(request, "workforce/upload.html", context, status=400 if form.errors else 200)
+
+
+def _import(request: HttpRequest, ods_code: str, pk: int, action: str = "view") -> ExtractImport:
+    trust_obj = _trust(request, ods_code, action)
+    return policy.get_for_user(
+        request.user, ExtractImport.objects.filter(trust=trust_obj).select_related("trust", "uploaded_by"), action,
+        pk=pk,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
+    obj = _import(request, ods_code, pk)
+    can_edit = policy.can_change_in(request.user, obj.trust_id)
+    context: dict[str, Any] = {"trust": obj.trust, "obj": obj, "can_edit": can_edit}
+    if obj.status == ExtractImport.MAPPING:
+        return _mapping_step(request, obj, context)
+    if request.method == "POST":
+        raise PermissionDenied("This import is past its mapping step.")
+    if obj.status == ExtractImport.DONE:
+        context["summary"] = obj.summary
+        context["to_resolve"] = services.titles_to_resolve(obj.trust, obj.month)[:5] if obj.is_current else []
+    return render(request, "workforce/import.html", context)
+
+
+def _mapping_step(request: HttpRequest, obj: ExtractImport, context: dict[str, Any]) -> HttpResponse:
+    if request.method == "POST" and not context["can_edit"]:
+        raise PermissionDenied("Only the trust's editors import its staff record.")
+    suggested = services.suggest_mapping(obj.trust, obj.headers)
+    form = ExtractMappingForm(EXTRACT, obj.headers, request.POST or None, initial_mapping=suggested)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        problems = services.mapping_problems(mapping, obj.headers)
+        for problem in problems:
+            form.add_error(None, problem)
+        if not problems:
+            services.submit_mapping(actor=request.user, extract_import=obj, mapping=mapping)
+            return redirect(obj.get_absolute_url())
+    if form.errors:
+        status = 400
+    readable = services.readable_headers(obj.headers)
+    preview: list[dict[str, str]] = []
+    path = services.upload_path(obj)
+    if path.exists():
+        from newroles.workforce.extract import open_extract, read_preview
+
+        try:
+            extract = open_extract(path, obj.filename)
+            try:
+                preview = read_preview(extract, readable, PREVIEW_ROWS)
+            finally:
+                extract.cleanup()
+        except ExtractError:
+            preview = []
+    context.update({
+        "form": form, "preview": preview, "preview_headers": [h for h in obj.headers if h not in obj.personal_columns],
+        "file_missing": not path.exists(), "kind": EXTRACT,
+    })  # fmt: skip
+    return render(request, "workforce/map.html", context, status=status)
+
+
+def import_progress(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
+    """The progress bar alone, polled by HTMX; a finished import makes the page reload to show its result."""
+    obj = _import(request, ods_code, pk)
+    response = render(request, "workforce/_progress.html", {"obj": obj, "trust": obj.trust})
+    if obj.is_finished and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+def import_cancel(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
+    obj = _import(request, ods_code, pk, "change")
+    try:
+        services.cancel_import(actor=request.user, extract_import=obj)
+        messages.success(request, "The import was cancelled and the uploaded file deleted.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("workforce:trust", obj.trust.ods_code)
+
+
+# Titles to resolve --------------------------------------------------------------------------------
+
+
+def _decision_forms(groups: list[services.TitleGroup], bound: DecisionForm | None, bound_key: str) -> list[Any]:
+    out = []
+    for group in groups:
+        if bound is not None and group.key == bound_key:
+            form = bound
+        else:
+            form = DecisionForm(
+                prefix=group.form_id, suggestion=group.suggestion, key=group.key, initial={"key": group.key}
+            )
+        out.append((group, form))
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+def titles(request: HttpRequest, ods_code: str) -> HttpResponse:
+    obj = _trust(request, ods_code, "change" if request.method == "POST" else "view")
+    months = quality.months_with_data([obj.pk])
+    month = _month(request, months)
+    groups = services.titles_to_resolve(obj, month) if month else []
+    back = reverse("workforce:titles", args=[obj.ods_code]) + (f"?month={month:%Y-%m}" if month else "")
+    can_edit = policy.can_change_in(request.user, obj.pk)
+    bound: DecisionForm | None = None
+    bound_key = ""
+    if request.method == "POST" and request.POST.get("action") == "not_new_all":
+        keys = [g.key for g in groups if g.not_a_role]
+        services.mark_not_new(actor=request.user, trust=obj, keys=keys)
+        messages.success(request, f"{len(keys)} group{'s' if len(keys) != 1 else ''} of titles marked not a new role.")
+        return redirect(back)
+    if request.method == "POST":
+        bound_key = " ".join(request.POST.get("group", "").split())
+        group = next((g for g in groups if g.key == bound_key), None)
+        if group is None:
+            messages.error(request, "That title is no longer waiting to be resolved.")
+            return redirect(back)
+        bound = DecisionForm(request.POST, prefix=group.form_id, suggestion=group.suggestion, key=group.key)
+        if bound.is_valid():
+            data = bound.cleaned_data
+            services.decide_title(
+                actor=request.user, trust=obj, key=group.key, outcome=data["outcome"], role=data.get("role"),
+                propose=data.get("propose", False),
+            )  # fmt: skip
+            outcome = "not a new role" if data["outcome"] == TitleDecision.NOT_NEW else f"the role {data['role'].name}"
+            messages.success(request, f"Titles like ‘{group.key}’ now count as {outcome}; the counts were updated.")
+            return redirect(back)
+    possible = [g for g in groups if not g.not_a_role]
+    others = [g for g in groups if g.not_a_role]
+    page = Paginator(possible, TITLES_PER_PAGE).get_page(request.GET.get("page"))
+    shown_groups = list(page.object_list)
+    if bound is not None and all(g.key != bound_key for g in shown_groups):
+        shown_groups = [g for g in groups if g.key == bound_key]  # show the form with its errors
+    context = {
+        "trust": obj,
+        "month": month,
+        "month_options": _month_options(months),
+        "page": page,
+        "possible": len(possible),
+        "others": others,
+        "others_staff": sum(g.headcount for g in others),
+        "rows": _decision_forms(shown_groups, bound, bound_key) if can_edit else [(g, None) for g in shown_groups],
+        "can_edit": can_edit,
+        "invalid": bound if bound is not None and bound.errors else None,
+        "staff": sum(g.headcount for g in possible),
+        "decisions": TitleDecision.objects.filter(trust=obj)
+        .select_related("role", "decided_by")
+        .order_by("-updated_at")[:20],
+    }
+    return render(request, "workforce/titles.html", context, status=400 if context["invalid"] else 200)
+
+
+# Data quality -------------------------------------------------------------------------------------
+
+
+def _quality_rows(report: quality.Report, *, suppress_for: Any = None, national: bool = False) -> list[list[Any]]:
+    rows = []
+    for f in report.findings:
+        outside = suppress_for is not None
+        examples = "; ".join(
+            f"{e.text} ({services.shown(e.count, suppress=outside)}){' – ' + e.detail if e.detail else ''}"
+            for e in f.examples
+        )
+        count = services.shown(f.count, suppress=outside) if f.checked else "not checked"
+        previous = services.shown(f.previous, suppress=outside) if f.previous is not None else ""
+        change = "" if f.change is None or (outside and (is_small_any(f.count, f.previous))) else f.change
+        rows.append([f.label, count, previous, change, examples, f.note])
+        if national:
+            for t in report.trusts:
+                n = f.by_trust.get(t.pk, 0)
+                if n:
+                    hidden = suppress_for is not None and services.suppressed_for(suppress_for, t.pk)
+                    rows.append([f"{f.label}: {t.name}", services.shown(n, suppress=hidden), "", "", "", ""])
+    return rows
+
+
+def is_small_any(*counts: int | None) -> bool:
+    return any(services.is_small(c) for c in counts)
+
+
+def _present(report: quality.Report, *, outside: bool) -> list[dict[str, Any]]:
+    """The findings as the page shows them: small counts suppressed when seen from outside the trusts."""
+    out = []
+    for f in report.findings:
+        hide_change = f.change is None or (outside and is_small_any(f.count, f.previous))
+        out.append({
+            "label": f.label, "explanation": f.explanation, "note": f.note, "checked": f.checked,
+            "count_shown": services.shown(f.count, suppress=outside),
+            "change_shown": None if hide_change else f"{f.change:+d}" if f.change else "0",
+            "short": quality.SHORT_LABELS[f.key],
+            "examples": [
+                {"text": e.text, "detail": e.detail, "is_title": e.is_title,
+                 "count_shown": services.shown(e.count, suppress=outside)}
+                for e in f.examples
+            ],
+            "unchecked_reason": "The extract had no assignment number column to check.",
+        })  # fmt: skip
+    return out
+
+
+QUALITY_HEADERS = ["Finding", "Staff affected", "Previous month", "Change", "Examples (staff)", "Note"]
+
+
+def trust_quality(request: HttpRequest, ods_code: str) -> HttpResponse:
+    obj = _trust(request, ods_code)
+    months = quality.months_with_data([obj.pk])
+    month = _month(request, months)
+    report = quality.report([obj.pk], month)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and month:
+        return download(f"data-quality-{obj.ods_code}-{month:%Y-%m}", QUALITY_HEADERS, _quality_rows(report), fmt)
+    context = {"trust": obj, "report": report, "month": month, "month_options": _month_options(months),
+               "outside": False, "findings": _present(report, outside=False)}  # fmt: skip
+    return render(request, "workforce/quality.html", context)
+
+
+def national_quality(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    months = quality.months_with_data()
+    month = _month(request, months)
+    trust_ids = list(ExtractImport.objects.filter(is_current=True, month=month).values_list("trust_id", flat=True))
+    outside = not policy.is_admin(user)
+    report = quality.report(trust_ids, month, outside=outside)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and month:
+        rows = _quality_rows(report, suppress_for=user if outside else None, national=True)
+        return download(f"data-quality-national-{month:%Y-%m}", QUALITY_HEADERS, rows, fmt)
+    by_trust = [
+        {
+            "trust": t,
+            "member": not services.suppressed_for(user, t.pk),
+            "cells": [
+                services.shown(f.by_trust.get(t.pk, 0), suppress=services.suppressed_for(user, t.pk))
+                for f in report.findings
+            ],
+        }
+        for t in report.trusts
+    ]
+    context = {"report": report, "month": month, "month_options": _month_options(months), "outside": outside,
+               "by_trust": by_trust, "trust": None, "findings": _present(report, outside=outside)}  # fmt: skip
+    return render(request, "workforce/quality.html", context)
+
+
+# National counts ----------------------------------------------------------------------------------
+
+
+def national(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    months = quality.months_with_data()
+    month = _month(request, months)
+    trust_ids = list(ExtractImport.objects.filter(is_current=True, month=month).values_list("trust_id", flat=True))
+    outside = not policy.is_admin(user)
+    rows = []
+    if month:
+        trusts_per_role = dict(
+            StaffCount.objects.filter(month=month, trust_id__in=trust_ids, extract__is_current=True)
+            .values("role").annotate(n=Count("trust", distinct=True)).order_by().values_list("role", "n")
+        )  # fmt: skip
+        for c in services.counts_by_role(trust_ids, month):
+            rows.append({
+                "role": c.role, "trusts": trusts_per_role.get(c.role.pk if c.role else None, 0),
+                "headcount": services.shown(c.headcount, suppress=outside),
+                "wte": services.shown_wte(c.wte, c.headcount, suppress=outside),
+                "in_training": services.shown(c.in_training, suppress=outside),
+            })  # fmt: skip
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and month:
+        headers = ["Role", "Trusts", "Headcount", "WTE", "In training"]
+        data = [
+            [r["role"].name if r["role"] else "Unresolved titles", r["trusts"], r["headcount"],
+             float(r["wte"]) if not isinstance(r["wte"], str) else r["wte"], r["in_training"]]
+            for r in rows
+        ]  # fmt: skip
+        return download(f"staff-record-national-{month:%Y-%m}", headers, data, fmt)
+    staff = dict(
+        StaffCount.objects.filter(month=month, trust_id__in=trust_ids, extract__is_current=True)
+        .values("trust").annotate(n=Sum("headcount")).order_by().values_list("trust", "n")
+    )  # fmt: skip
+    trusts = [
+        {"trust": t, "staff": services.shown(staff.get(t.pk, 0), suppress=services.suppressed_for(user, t.pk)),
+         "member": policy.can_see_in(user, t.pk)}
+        for t in Trust.objects.filter(pk__in=trust_ids).order_by("name")
+    ]  # fmt: skip
+    context = {"month": month, "month_options": _month_options(months), "rows": rows, "trusts": trusts,
+               "outside": outside, "threshold": settings.SMALL_COUNT_THRESHOLD}  # fmt: skip
+    return render(request, "workforce/national.html", context)
+
+
+# The map ------------------------------------------------------------------------------------------
+
+
+def trust_map(request: HttpRequest, ods_code: str) -> HttpResponse:
+    obj = _trust(request, ods_code)
+    month, rows = services.map_rows(obj)
+    suggestions = StaffRecordSuggestion.objects.filter(trust=obj).select_related("role", "deployment")
+    context = {
+        "trust": obj,
+        "month": month,
+        "rows": rows,
+        "suggestions": [s for s in suggestions if s.status == StaffRecordSuggestion.OPEN],
+        "decided": [s for s in suggestions if s.status != StaffRecordSuggestion.OPEN],
+        "can_edit": policy.can_change_in(request.user, obj.pk),
+    }
+    return render(request, "workforce/map_figures.html", context)
+
+
+@require_POST
+def suggestion_decide(request: HttpRequest, ods_code: str, pk: int, action: str) -> HttpResponse:
+    obj = _trust(request, ods_code, "change")
+    suggestion = policy.get_for_user(
+        request.user, StaffRecordSuggestion.objects.filter(trust=obj).select_related("role", "trust"), "change", pk=pk
+    )
+    try:
+        if action == "accept":
+            deployment = services.accept_suggestion(actor=request.user, suggestion=suggestion)
+            messages.success(request, f"{suggestion.role.name} is now on the map as ‘{deployment.local_title}’.")
+        else:
+            services.dismiss_suggestion(actor=request.user, suggestion=suggestion)
+            messages.success(request, f"The suggestion for {suggestion.role.name} was dismissed.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("workforce:map", obj.ods_code)
+
+
+# National catalogue proposals ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def aliases(request: HttpRequest) -> HttpResponse:
+    """The curator's list of titles trusts proposed to the national catalogue."""
+    if not is_curator(request.user):
+        raise PermissionDenied("Only national curators approve titles for the catalogue.")
+    if request.method == "POST":
+        alias = get_object_or_404(
+            RoleAlias, pk=request.POST.get("alias"), trust__isnull=True, status=RoleAlias.PROPOSED
+        )
+        if request.POST.get("action") == "approve":
+            services.approve_alias(actor=request.user, alias=alias)
+            messages.success(request, f"‘{alias.title}’ is now a national title for {alias.role.name}.")
+        elif request.POST.get("action") == "reject":
+            services.reject_alias(actor=request.user, alias=alias)
+            messages.success(request, f"The proposal ‘{alias.title}’ was rejected.")
+        return redirect("workforce:aliases")
+    return render(request, "workforce/aliases.html", {"proposals": services.proposed_aliases()})

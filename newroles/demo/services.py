@@ -103,6 +103,9 @@ def load_demo() -> list[Persona]:
     from newroles.skillmix.demo import load_demo_compositions
 
     load_demo_compositions()  # skill-mix: CMHT North's posts, with a band 6 nurse vacancy to repurpose
+    from newroles.workforce.demo import load_workforce_demo
+
+    load_workforce_demo()  # staff record: two months of synthetic extracts for TAH and RXE, imported for real
     if not DemoLoad.objects.exists():
         create_row(None, DemoLoad(description="personas and teams"), check_policy=False)
     return PERSONAS

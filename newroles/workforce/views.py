@@ -27,7 +27,7 @@ from newroles.organisations.models import Trust
 from newroles.roles.models import RoleAlias
 from newroles.roles.services import is_curator
 from newroles.workforce import quality, services
-from newroles.workforce.extract import ExtractError
+from newroles.workforce.extract import ExtractError, is_assignment_header
 from newroles.workforce.forms import DecisionForm, ExtractMappingForm, UploadForm
 from newroles.workforce.importers import EXTRACT
 from newroles.workforce.models import (
@@ -195,6 +195,8 @@ def _mapping_step(request: HttpRequest, obj: ExtractImport, context: dict[str, A
     context.update({
         "form": form, "preview": preview, "preview_headers": [h for h in obj.headers if h not in obj.personal_columns],
         "file_missing": not path.exists(), "kind": EXTRACT,
+        "never_read": [h for h in obj.personal_columns if not is_assignment_header(h)],
+        "assignment_headers": [h for h in obj.personal_columns if is_assignment_header(h)],
     })  # fmt: skip
     return render(request, "workforce/map.html", context, status=status)
 

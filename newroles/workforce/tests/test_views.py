@@ -175,7 +175,7 @@ def test_the_progress_bar_polls_until_done(alice, imported: ExtractImport) -> No
                                                          stage="Matching titles to roles")  # fmt: skip
     page = client.get(imported.get_absolute_url()).content.decode()
     assert '<progress class="newroles-progress" id="import-progress-bar" max="100" value="40">40%</progress>' in page
-    assert 'for="import-progress-bar"' in page and "40% done: matching titles to roles." in page
+    assert 'for="import-progress-bar">Import progress</label>' in page and "40% done: matching titles to roles." in page
     assert 'hx-trigger="every 1s"' in page and 'aria-live="polite"' in page
     ExtractImport.objects.filter(pk=imported.pk).update(status=ExtractImport.DONE, progress=100)
     response = client.get(url("progress", "TAH", imported.pk), headers={"HX-Request": "true"})

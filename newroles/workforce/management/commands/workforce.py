@@ -77,9 +77,12 @@ class Command(BaseCommand):
         except ExtractError as exc:
             raise CommandError(f"{path}: {exc}") from exc
         mapping = self._mapping(kind, trust, extract.headers, opts["map"])
-        personal = [h for h in extract.headers if looks_personal(h)]
+        hashed = mapping.get("assignment_number", "")
+        personal = [h for h in extract.headers if looks_personal(h) and h != hashed]
         if personal:
             self.stdout.write("Not read (personal data): " + ", ".join(personal))
+        if hashed:
+            self.stdout.write(f"{hashed}: read only to count duplicated assignments, hashed and never stored")
         with self._progress(opts["no_progress"]) as report:
             try:
                 if national:

@@ -308,27 +308,37 @@ def _normalise(
     Trusts that share a normaliser (no aliases of their own) share the work: each distinct
     (title, job role, occupation code) is resolved once for all of them.
     """
-    work: dict[int, tuple[Normaliser, dict[tuple[str, str, str], list[int]]]] = {}
-    for (code,), group in titles.group_by([TRUST_CODE], maintain_order=True):
+    # Trusts that share a normaliser object share one list of distinct triples (polars finds them).
+    by_normaliser: dict[int, tuple[Normaliser, list[str]]] = {}
+    for code in titles[TRUST_CODE].unique(maintain_order=True).to_list():
         normaliser = normaliser_for(code or "")
-        _, triples = work.setdefault(id(normaliser), (normaliser, {}))
-        for title_id, title, job_role, occupation_code in group.select(
-            "title_id", TITLE, JOB_ROLE, OCCUPATION_CODE
-        ).iter_rows():
-            triples.setdefault((title, job_role, occupation_code), []).append(title_id)
-    total = sum(len(triples) for _, triples in work.values()) or 1
+        by_normaliser.setdefault(id(normaliser), (normaliser, []))[1].append(code)
+    work: list[tuple[Normaliser, list[tuple[str, str, str]], list[list[int]]]] = []
+    for normaliser, codes in by_normaliser.values():
+        distinct = (
+            titles.filter(pl.col(TRUST_CODE).is_in(codes))
+            .group_by([TITLE, JOB_ROLE, OCCUPATION_CODE], maintain_order=True)
+            .agg(pl.col("title_id"))
+        )
+        triples = list(distinct.select(TITLE, JOB_ROLE, OCCUPATION_CODE).iter_rows())
+        work.append((normaliser, triples, distinct["title_id"].to_list()))
+    total = sum(len(triples) for _, triples, _ids in work) or 1
     out: list[Match | None] = [None] * titles.height
     done = 0
-    for normaliser, triples in work.values():
-        keys = list(triples)
+    for normaliser, triples, ids in work:
 
         def report(count: int, done_before: int = done) -> None:
             progress(0.2 + 0.8 * min(done_before + count, total) / total, "Matching titles to roles")
 
-        for key, match in zip(keys, resolve_all(normaliser, keys, processes=processes, report=report), strict=True):
-            for title_id in triples[key]:
+        for title_ids, match in zip(
+            ids, resolve_all(normaliser, triples, processes=processes, report=report), strict=True
+        ):
+            for title_id in title_ids:
                 out[title_id] = match
-        done += len(keys)
+        done += len(triples)
+    missing = [i for i, m in enumerate(out) if m is None]
+    if missing:  # every title belongs to one triple: a gap would shift every later answer
+        raise RuntimeError(f"{len(missing)} title(s) were not matched")
     return [m for m in out if m is not None]
 
 

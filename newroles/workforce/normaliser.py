@@ -1022,6 +1022,10 @@ class Normaliser:
         self._build_aliases(extra_aliases)
         self._max_phrase = max((len(p.split()) for p in self._phrases), default=1)
         self._vocabulary = frozenset(w for key in [*self._exact, *self._phrases] for w in key.split()) | _RULE_WORDS
+        # Sorted for the spelling corrector: with a set, a tie ("traiene": trainee or trainer, both at the
+        # same ratio) went to whichever word the process's string hashing put first, so the same title
+        # could resolve differently from one run to the next.
+        self._vocabulary_sorted = sorted(self._vocabulary)
         # Fuzzy choices: one entry per distinct key, with its slug.
         fuzzy_pairs = [
             (key, entry.slugs[0])
@@ -1153,7 +1157,7 @@ class Normaliser:
                     fixed = f"{word[:cut]} {word[cut:]}"
                     break
             else:
-                best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=85)
+                best = process.extractOne(word, self._vocabulary_sorted, scorer=fuzz.ratio, score_cutoff=85)
                 if best is not None:
                     fixed = best[0]
         self._word_cache[word] = fixed

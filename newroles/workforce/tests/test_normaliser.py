@@ -766,3 +766,28 @@ def test_throughput_on_distinct_titles(roles: list[dict[str, Any]], labelled: li
     rate = len(fast) / max(time.process_time() - started, 1e-9)
     print(f"\nthroughput: {rate:,.0f} distinct titles/s over {len(fast):,} exact-alias/rule titles")
     assert rate >= 4_000
+
+
+def test_answers_do_not_depend_on_the_process_hash_seed() -> None:
+    """A misspelling equally close to two words ("traiene": trainee, trainer) is corrected the same way in
+    every process; it once followed the set order that string hashing gives, which varies per process."""
+    import subprocess
+    import sys
+
+    code = (
+        "from newroles.workforce.normaliser import *;"
+        f"n = Normaliser(load_catalogue_roles({str(CATALOGUE)!r}));"
+        "print([n.normalise(t).cleaned for t in ('EMHP Traiene', 'Band 7 Traiene Pharmacist')])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=HERE.parents[2],
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1, outputs

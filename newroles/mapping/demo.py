@@ -28,6 +28,7 @@ from newroles.mapping import services
 from newroles.mapping.models import COMPLETED, PHASE1_INTERVIEW, QUESTIONNAIRE, Deployment, Engagement
 from newroles.organisations.models import Trust
 from newroles.roles.models import Role
+from newroles.workforce.catalogue import Normalisers
 
 SEED = 2023
 # Trusts engaged in phase 1 by region code: the briefing's table.
@@ -329,12 +330,14 @@ def load_mapping_demo() -> dict[str, int]:
             plans[trust.pk].roles.append(profile)
             _deploy(rng, plans[trust.pk], profile, next(titles), roles.get(profile.slug))
             counts["deployments"] += 1
+    normalisers = Normalisers()  # read the catalogue once for all the titles below
     for title, own_reasons, intended in UNMAPPED_TITLES:
         plan = plans[rng.choice(engaged).pk]
         reasons = _reasons(rng, own_reasons)
         started = rng.randint(2019, 2023)
+        role = services.resolve_title(plan.trust, title, normalisers=normalisers)
         services.create_deployment(
-            actor=None, trust=plan.trust, local_title=title, role=services.resolve_title(plan.trust, title),
+            actor=None, trust=plan.trust, local_title=title, role=role,
             status="active", first_post_started=dt.date(started, rng.randint(1, 12), 1),
             reasons=reasons, reason_other=OTHER_REASON_TEXT if "other" in reasons else "",
             stance=_stance(rng, reasons), trust_newness="new_role", intended_kinds=list(intended),

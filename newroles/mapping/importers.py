@@ -144,15 +144,21 @@ class DeploymentImport(ImportKind):
         existing = Deployment.objects.filter(trust=ctx.trust, local_title__iexact=title).first()
         if existing is not None:
             if "role" not in fields and existing.role_id is None:
-                resolved = services.resolve_title(ctx.trust, title)
+                resolved = services.resolve_title(ctx.trust, title, normalisers=self._normalisers(ctx))
                 if resolved is not None:
                     fields["role"] = resolved
             services.update_deployment(actor=ctx.actor, deployment=existing, message="import", **fields)
             return "updated"
         if "role" not in fields:
-            fields["role"] = services.resolve_title(ctx.trust, title)
+            fields["role"] = services.resolve_title(ctx.trust, title, normalisers=self._normalisers(ctx))
         services.create_deployment(actor=ctx.actor, trust=ctx.trust, local_title=title, message="import", **fields)
         return "created"
+
+    @staticmethod
+    def _normalisers(ctx: ImportContext) -> Any:
+        from newroles.workforce.catalogue import Normalisers
+
+        return ctx.cache.setdefault("normalisers", Normalisers())
 
     def _fields(self, values: dict[str, str], ctx: ImportContext) -> dict[str, Any]:
         fields: dict[str, Any] = {}

@@ -36,14 +36,28 @@ from newroles.skillmix.typology import KIND_LABELS, KINDS
 # Resolving local titles ---------------------------------------------------------------------------
 
 
-def resolve_title(trust: Trust | None, title: str) -> Role | None:
-    """The canonical role a trust's local title means, or None when nothing matches.
+# A title the normaliser places with less confidence than this stays unmapped, for a person to resolve.
+RESOLVE_CONFIDENCE = 0.8
 
-    Every caller (the form, the import, the demo) resolves through this one function. Today it is an
-    exact match on the normalised title; when the workforce normaliser exists, replace the body with a
-    call to it and everything that resolves titles follows.
+
+def resolve_title(trust: Trust | None, title: str, *, normalisers: Any = None) -> Role | None:
+    """The canonical role a trust's local title means, or None when nothing matches well enough.
+
+    Every caller (the form, the import, the demo) resolves through this one function: first an exact
+    match on the trust's and the national aliases, then the staff-record title normaliser (band and site
+    text, abbreviations, spelling drift, a calibrated fuzzy match), which abstains rather than guess.
+    Bulk callers pass one `workforce.catalogue.Normalisers` so the catalogue is read once.
     """
-    return exact_alias_match(trust, title)
+    role = exact_alias_match(trust, title)
+    if role is not None or not (title or "").strip():
+        return role
+    from newroles.workforce.catalogue import Normalisers  # the workforce app builds on this one
+
+    normalisers = normalisers or Normalisers()
+    match = normalisers.for_trust(trust).normalise(title)
+    if match.slug is None or match.confidence < RESOLVE_CONFIDENCE:
+        return None
+    return Role.objects.filter(slug=match.slug).first()
 
 
 def exact_alias_match(trust: Trust | None, title: str) -> Role | None:

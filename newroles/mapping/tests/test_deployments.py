@@ -151,3 +151,16 @@ def test_only_researchers_and_admins_record_engagements(eve, rita, admin_user, s
 def test_a_completed_engagement_needs_a_date(rita, sheffield):
     with pytest.raises(ValidationError):
         services.record_engagement(actor=rita, trust=sheffield, phase="phase1_interview", status="completed")
+
+
+def test_resolve_title_uses_the_normaliser_for_messy_titles(db):
+    from newroles.mapping import services as mapping_services
+    from newroles.organisations.models import Trust
+
+    trust = Trust.objects.get(ods_code="TAH")
+    # Band text, a site suffix and an abbreviation: no exact alias, but the normaliser places it.
+    assert mapping_services.resolve_title(trust, "Snr PSW (Band 4) - Maple Ward").slug == "peer_support_worker"
+    assert mapping_services.resolve_title(trust, "Trainee Nursing Assoc").slug == "nursing_associate"
+    # Generic and ambiguous titles stay unmapped for a person to decide.
+    assert mapping_services.resolve_title(trust, "Practitioner") is None
+    assert mapping_services.resolve_title(trust, "PA to the Medical Director") is None

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -75,6 +76,23 @@ def exact_alias_match(trust: Trust | None, title: str) -> Role | None:
 
 
 # Deployments --------------------------------------------------------------------------------------
+
+
+def show_figures(user: Any, deployments: Any) -> list[Any]:
+    """Set `shown_headcount` and `shown_wte` on each deployment as this user may see them.
+
+    A figure taken from the staff record is an aggregate of staff records: outside the trust, a
+    headcount below settings.SMALL_COUNT_THRESHOLD (and its WTE) is shown as "*". Figures a trust
+    reported itself, or gave in an interview, are not staff records and are shown as given.
+    """
+    deployments = list(deployments)
+    for d in deployments:
+        small = d.headcount is not None and 0 < d.headcount < settings.SMALL_COUNT_THRESHOLD
+        hide = small and d.figures_source == "staff_record" and not policy.can_see_in(user, d.trust_id)
+        d.shown_headcount = "*" if hide else d.headcount
+        d.shown_wte = "*" if hide else d.wte
+    return deployments
+
 
 DEPLOYMENT_FIELDS = (
     "local_title",

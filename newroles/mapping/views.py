@@ -7,6 +7,7 @@ research team and administrators; everyone else sees counts.
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -235,10 +236,11 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
 def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
     obj = get_object_or_404(Trust.objects.select_related("region", "successor"), ods_code=ods_code.upper())
-    deployments = list(
+    deployments = services.show_figures(
+        request.user,
         policy.visible(request.user, obj.deployments.select_related("role"))
         .prefetch_related(_visible_teams(request.user))
-        .order_by("local_title")
+        .order_by("local_title"),
     )
     started = sorted((d for d in deployments if d.first_post_started), key=lambda d: (d.first_post_started, d.pk))
     timeline = None
@@ -272,8 +274,9 @@ def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 def role(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_object_or_404(Role, slug=slug)
-    deployments = list(
-        _deployments(request.user).filter(role=obj).order_by("trust__region__sort_order", "trust__name", "local_title")
+    deployments = services.show_figures(
+        request.user,
+        _deployments(request.user).filter(role=obj).order_by("trust__region__sort_order", "trust__name", "local_title"),
     )
     regions = list(
         Region.objects.annotate(total=Count("trusts", filter=Q(trusts__in_study_set=True))).order_by("sort_order")
@@ -309,10 +312,12 @@ EXPORT_HEADERS = [
 
 
 def _export_row(d: Deployment) -> list[Any]:
+    """One deployment for the CSV/XLSX export; figures as `services.show_figures` set them."""
     return [
         d.trust.ods_code, d.trust.name, d.trust.region.name, d.local_title, d.role.slug if d.role else "",
-        d.role.name if d.role else "", d.get_status_display(), d.first_post_started, d.headcount,
-        float(d.wte) if d.wte is not None else None, d.figures_as_of, d.get_figures_source_display(),
+        d.role.name if d.role else "", d.get_status_display(), d.first_post_started, d.shown_headcount,
+        float(d.shown_wte) if isinstance(d.shown_wte, Decimal) else d.shown_wte, d.figures_as_of,
+        d.get_figures_source_display(),
         "; ".join(t.name for t in d.teams.all()), "; ".join(d.reason_labels()), d.reason_other,
         d.get_stance_display(), d.get_trust_newness_display(), "; ".join(d.intended_labels()), d.intended_evidence,
         "; ".join(d.actual_labels()), d.actual_evidence, d.notes,
@@ -323,7 +328,10 @@ def deployments(request: HttpRequest) -> HttpResponse:
     filterset = DeploymentFilter(request.GET, queryset=_deployments(request.user))
     qs = filterset.qs.order_by("trust__name", "local_title")
     if request.GET.get("format") in ("csv", "xlsx"):
-        rows = (_export_row(d) for d in qs.prefetch_related(_visible_teams(request.user)))
+        rows = (
+            _export_row(d)
+            for d in services.show_figures(request.user, qs.prefetch_related(_visible_teams(request.user)))
+        )
         return download("deployments", EXPORT_HEADERS, rows, request.GET["format"])
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "mapping/_deployment_results.html" if request.htmx else "mapping/deployments.html"
@@ -335,6 +343,7 @@ def deployment(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, Deployment.objects.select_related("trust__region", "role").prefetch_related(
             _visible_teams(request.user)), pk=pk,
     )  # fmt: skip
+    services.show_figures(request.user, [obj])
     return render(
         request,
         "mapping/deployment.html",

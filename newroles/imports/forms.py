@@ -20,10 +20,12 @@ class MappingForm(NHSForm):
         super().__init__(*args, **kwargs)
         choices = [("", "(not in this file)")] + [(h, h) for h in headers]
         for f in kind.fields:
+            # The field template adds "(optional)" to fields that are not required.
             self.fields[f.name] = forms.ChoiceField(
-                label=f.label + ("" if f.required else " (optional)"),
+                label=f.label,
                 choices=choices,
-                required=False,
+                required=f.required,
+                error_messages={"required": f"Choose the column that holds {f.label}: it is required."},
                 help_text=f.help_text,
                 initial=(initial_mapping or {}).get(f.name, ""),
             )

@@ -1045,6 +1045,16 @@ class Normaliser:
         self._title_cache: dict[str, tuple[_TitleResult, CleanedTitle]] = {}
         self._job_role_cache: dict[str, _Evidence] = {}
         self._word_cache: dict[str, str] = {}
+        # Distinct titles share far fewer distinct segments: an extract's 36,000 titles are mostly a few
+        # thousand role texts and team or site names ("Tickhill Road") in different combinations. Both
+        # steps depend on the key alone, so each segment is resolved, and each fuzzy key scored, once.
+        self._segment_cache: dict[str, _TitleResult | None] = {}
+        self._fuzzy_cache: dict[str, tuple[str | None, float, tuple[tuple[str, float], ...]]] = {}
+        # Likewise an extract's ~80,000 (title, job role, code) triples carry a few dozen distinct pieces
+        # of code evidence, and many triples differ only in a code that says nothing: the answer depends
+        # on the title and the evidence alone, so it is worked out once per (title, evidence).
+        self._evidence_cache: dict[tuple[str | None, str | None], tuple[_Evidence, ...]] = {}
+        self._answer_cache: dict[tuple[str, tuple[_Evidence, ...]], Match] = {}
 
     # ---- construction ---------------------------------------------------------------------------
 
@@ -1195,6 +1205,13 @@ class Normaliser:
 
     def _resolve_segment(self, key: str) -> _TitleResult | None:
         """Resolve one cleaned segment by exact alias and rules; None when the segment names no role."""
+        try:
+            return self._segment_cache[key]
+        except KeyError:
+            result = self._segment_cache[key] = self._resolve_segment_uncached(key)
+            return result
+
+    def _resolve_segment_uncached(self, key: str) -> _TitleResult | None:
         entry = self._exact.get(key)
         if entry is not None:
             if entry.slugs == (None,):
@@ -1242,6 +1259,12 @@ class Normaliser:
         """Best fuzzy role for key: (slug or None when below the cutoff or ambiguous, score 0-100,
         candidates). Damerau-Levenshtein counts a transposition ("nusre") as one edit; sorting the
         words first ignores word order."""
+        cached = self._fuzzy_cache.get(key)
+        if cached is None:
+            cached = self._fuzzy_cache[key] = self._fuzzy_uncached(key)
+        return cached
+
+    def _fuzzy_uncached(self, key: str) -> tuple[str | None, float, tuple[tuple[str, float], ...]]:
         hits = process.extract(
             _sorted_words(key),
             self._fuzzy_keys,
@@ -1309,6 +1332,8 @@ class Normaliser:
         if cached is None:
             if len(self._title_cache) > 500_000:  # bound memory on a long-lived instance
                 self._title_cache.clear()
+                self._segment_cache.clear()
+                self._fuzzy_cache.clear()
             cached = self._title_cache[title] = self._resolve_title(title)
         return cached
 
@@ -1343,6 +1368,15 @@ class Normaliser:
 
     def _evidence(self, job_role: str | None, occupation_code: str | None) -> tuple[_Evidence, ...]:
         """The occupation code's and the job role's evidence, those that say anything."""
+        key = (job_role, occupation_code)
+        cached = self._evidence_cache.get(key)
+        if cached is None:
+            if len(self._evidence_cache) > 100_000:  # bound memory on a long-lived instance
+                self._evidence_cache.clear()
+            cached = self._evidence_cache[key] = self._evidence_uncached(job_role, occupation_code)
+        return cached
+
+    def _evidence_uncached(self, job_role: str | None, occupation_code: str | None) -> tuple[_Evidence, ...]:
         found: list[_Evidence] = []
         if occupation_code and occupation_code.strip():
             occupation = self._occupation.get(occupation_code.strip().upper())
@@ -1400,8 +1434,18 @@ class Normaliser:
 
     def normalise(self, title: str | None, job_role: str | None = None, occupation_code: str | None = None) -> Match:
         """Resolve one title, with its ESR job role and occupation code when the extract has them."""
-        result, cleaned = self._title(title or "")
+        title = title or ""
         evidence = self._evidence(job_role, occupation_code)
+        key = (title, evidence)
+        match = self._answer_cache.get(key)
+        if match is None:
+            if len(self._answer_cache) > 500_000:  # bound memory on a long-lived instance
+                self._answer_cache.clear()
+            match = self._answer_cache[key] = self._answer(title, evidence)
+        return match
+
+    def _answer(self, title: str, evidence: tuple[_Evidence, ...]) -> Match:
+        result, cleaned = self._title(title)
         training = cleaned.in_training or result.in_training
         band = cleaned.band
 

@@ -52,13 +52,6 @@ class ExtractMappingForm(MappingForm):
 
     def __init__(self, kind: Any, headers: list[str], *args: Any, **kwargs: Any) -> None:
         super().__init__(kind, headers, *args, **kwargs)
-        for import_field in kind.fields:
-            # The field template adds "(optional)" itself, so the label carries none and a required
-            # field is marked required (the base form marks every field optional).
-            f = self.fields[import_field.name]
-            f.label = import_field.label
-            f.required = import_field.required
-            f.error_messages["required"] = f"Choose the column that holds the {import_field.label.lower()}."
         for name, f in self.fields.items():
             allowed = [
                 (value, label)

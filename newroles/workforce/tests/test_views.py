@@ -143,7 +143,7 @@ def test_a_mapping_without_the_title_is_refused_with_an_error_summary(alice, she
     response = client.post(obj.get_absolute_url(), {"band": "Grade"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "There is a problem" in page and "Choose the column that holds the position title." in page
+    assert "There is a problem" in page and "Choose the column that holds Position title: it is required." in page
     obj.refresh_from_db()
     assert obj.status == ExtractImport.MAPPING
 

@@ -73,6 +73,16 @@ def _data(rows: Sequence[Mapping[str, Any]]) -> alt.Data:
     return alt.Data(values=[dict(r) for r in rows])
 
 
+def _category_axis(category: str, order: Sequence[str], title: str | None) -> alt.Y:
+    """The bar charts' category axis: categories in the given order, long labels kept whole."""
+    return alt.Y(f"{category}:N", sort=list(order), title=title, axis=alt.Axis(labelLimit=260))
+
+
+def _count_axis(value: str, title: str) -> alt.X:
+    """The bar charts' value axis: whole-number counts (`value` may be an aggregate such as "sum(n)")."""
+    return alt.X(f"{value}:Q", title=title, axis=alt.Axis(tickMinStep=1, format="d"))
+
+
 def bar_chart(
     rows: Sequence[Mapping[str, Any]],
     *,
@@ -87,8 +97,8 @@ def bar_chart(
     """Horizontal bars, one per row, in the rows' order, with the value printed at the end of each bar."""
     order = [r[category] for r in rows]
     base = alt.Chart(_data(rows)).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=260)),
-        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format="d")),
+        y=_category_axis(category, order, category_title),
+        x=_count_axis(value, value_title),
     )
     bars = base.mark_bar(color=colour)
     text = base.mark_text(align="left", dx=4, fontSize=12, color=NHS_TEXT).encode(text=f"{value}:Q")
@@ -113,9 +123,9 @@ def grouped_bar_chart(
     """Horizontal bars grouped by category, one bar per series (e.g. intended and actual) side by side."""
     order = list(dict.fromkeys(r[category] for r in rows))
     base = alt.Chart(_data(rows)).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=260)),
+        y=_category_axis(category, order, category_title),
         yOffset=alt.YOffset(f"{series}:N", sort=list(series_order)),
-        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format="d")),
+        x=_count_axis(value, value_title),
     )
     bars = base.mark_bar().encode(
         color=alt.Color(
@@ -151,8 +161,8 @@ def stacked_bar_chart(
         alt.Chart(_data(data))
         .mark_bar(stroke=WHITE, strokeWidth=1)
         .encode(
-            y=alt.Y(f"{category}:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=260)),
-            x=alt.X(f"sum({value}):Q", title=value_title, axis=alt.Axis(tickMinStep=1, format="d")),
+            y=_category_axis(category, order, category_title),
+            x=_count_axis(f"sum({value})", value_title),
             color=alt.Color(
                 f"{series}:N",
                 scale=alt.Scale(domain=list(series_order), range=list(colours)),

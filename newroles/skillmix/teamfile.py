@@ -46,7 +46,7 @@ from newroles.skillmix.metrics import (
     Post,
     available_pay_years,
 )
-from newroles.skillmix.typology import normalise_band
+from newroles.skillmix.typology import ShiftError, normalise_band
 
 __all__ = ["MAX_WTE", "RoleFacts", "TeamFile", "TeamFileError", "parse_team"]
 
@@ -82,22 +82,11 @@ class RoleFacts:
     supervision_hours_per_wte: float
 
 
-class TeamFileError(ValueError):
-    """A malformed team file: names the item (``posts[2]``, or none for a top-level field) and the field."""
+class TeamFileError(ShiftError):
+    """A malformed team file: names the item (``posts[2]``, or none for a top-level field) and the field.
 
-    def __init__(self, item: str | None, field: str, message: str) -> None:
-        self.item = item
-        self.field = field
-        self.message = message
-        super().__init__(item, field, message)
-
-    def __str__(self) -> str:
-        where = []
-        if self.item is not None:
-            where.append(f"item {self.item}")
-        if self.field:
-            where.append(f"field {self.field}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+    Worded exactly like a malformed task shift, so both CLI commands report errors the same way.
+    """
 
 
 @dataclass

@@ -137,7 +137,7 @@ BAND_GAP_NOT_EQUAL = 2
 class ShiftError(ValueError):
     """A malformed task shift: names the item (position in a list, if any) and the field at fault."""
 
-    def __init__(self, item: int | None, field: str, message: str) -> None:
+    def __init__(self, item: int | str | None, field: str, message: str) -> None:
         self.item = item
         self.field = field
         self.message = message

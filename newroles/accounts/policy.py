@@ -78,7 +78,7 @@ def editable(user: Any, qs: models.QuerySet[M]) -> models.QuerySet[M]:
 
 def trust_id_of(obj: models.Model) -> int | None:
     """Follow the model's trust_path on an instance (saved or not) to the trust id."""
-    path = _trust_path(type(obj))
+    path = _trust_path(obj._meta.model)
     if path is None:
         return None
     target: Any = obj
@@ -115,7 +115,7 @@ def can_see_in(user: Any, trust_id: int | None) -> bool:
 
 def require_change(user: Any, obj: models.Model) -> None:
     """Raise PermissionDenied unless the user may change `obj` (checked on the row as it will be saved)."""
-    if type(obj)._meta.model_name == "trust" or _trust_path(type(obj)) is None:
+    if _trust_path(obj._meta.model) is None:  # reference data, the trust register included
         if not is_admin(user):
             raise PermissionDenied("Only administrators change reference data.")
         return

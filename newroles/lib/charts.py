@@ -83,6 +83,11 @@ def _count_axis(value: str, title: str) -> alt.X:
     return alt.X(f"{value}:Q", title=title, axis=alt.Axis(tickMinStep=1, format="d"))
 
 
+def _series_colour(series: str, order: Sequence[str], colours: Sequence[str], title: str) -> alt.Color:
+    """One fixed colour per series, in the given order, so legends match across charts."""
+    return alt.Color(f"{series}:N", scale=alt.Scale(domain=list(order), range=list(colours)), title=title or None)
+
+
 def bar_chart(
     rows: Sequence[Mapping[str, Any]],
     *,
@@ -127,13 +132,7 @@ def grouped_bar_chart(
         yOffset=alt.YOffset(f"{series}:N", sort=list(series_order)),
         x=_count_axis(value, value_title),
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            f"{series}:N",
-            scale=alt.Scale(domain=list(series_order), range=list(colours)),
-            title=series_title or None,
-        )
-    )
+    bars = base.mark_bar().encode(color=_series_colour(series, series_order, colours, series_title))
     text = base.mark_text(align="left", dx=4, fontSize=11, color=NHS_TEXT).encode(text=f"{value}:Q")
     chart = (bars + text).properties(width=width, height=alt.Step(16), description=label)
     return render(chart, label=label)
@@ -163,11 +162,7 @@ def stacked_bar_chart(
         .encode(
             y=_category_axis(category, order, category_title),
             x=_count_axis(f"sum({value})", value_title),
-            color=alt.Color(
-                f"{series}:N",
-                scale=alt.Scale(domain=list(series_order), range=list(colours)),
-                title=series_title or None,
-            ),
+            color=_series_colour(series, series_order, colours, series_title),
             order=alt.Order("_order:Q"),
         )
         .properties(width=width, height=alt.Step(22), description=label)

@@ -90,6 +90,15 @@ def trust_id_of(obj: models.Model) -> int | None:
     return getattr(target, f"{parts[-1]}_id")
 
 
+def editor_trusts(user: Any) -> models.QuerySet[Any]:
+    """The trusts where the user is an editor or manager (through membership, whatever their admin rights)."""
+    from newroles.organisations.models import Trust
+
+    if not getattr(user, "is_authenticated", False):
+        return Trust.objects.none()
+    return Trust.objects.filter(pk__in=user.trust_ids(*EDIT_ROLES))
+
+
 def can_change_in(user: Any, trust_id: int | None) -> bool:
     """Whether the user may create or change rows owned by the trust."""
     if is_admin(user):

@@ -42,9 +42,7 @@ def _query(trust: Trust | None) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    editable_trusts = list(
-        Trust.objects.filter(pk__in=user.trust_ids(*policy.EDIT_ROLES)).order_by("name")  # type: ignore[union-attr]
-    )
+    editable_trusts = list(policy.editor_trusts(user).order_by("name"))
     options: list[dict[str, Any]] = []
     for kind in all_kinds():
         if kind.trust_scoped:

@@ -45,7 +45,7 @@ MAX_COMPARE = 3
 def _editable_trusts(user: Any):  # type: ignore[no-untyped-def]
     if policy.is_admin(user):
         return Trust.objects.filter(status=Trust.ACTIVE)
-    return Trust.objects.filter(pk__in=user.trust_ids(*policy.EDIT_ROLES))
+    return policy.editor_trusts(user)
 
 
 # Catalogue ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from newroles.accounts import policy
 from newroles.lib.exports import download
-from newroles.organisations.models import Team, Trust
+from newroles.organisations.models import Team
 from newroles.skillmix import charts, exports, services
 from newroles.skillmix.forms import (
     GUIDED_STEPS,
@@ -102,7 +102,7 @@ def composition_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Composition '{created.name}' added to {team.name}.")
             return redirect(created)
-    editable_trusts = Trust.objects.filter(pk__in=request.user.trust_ids(*policy.EDIT_ROLES))  # type: ignore[union-attr]
+    editable_trusts = policy.editor_trusts(request.user)
     return render(
         request,
         "skillmix/composition_form.html",

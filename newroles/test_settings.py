@@ -5,9 +5,12 @@ import tempfile
 
 os.environ.setdefault("NEWROLES_DEBUG", "True")
 os.environ.setdefault("NEWROLES_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-os.environ.setdefault("NEWROLES_VAR_DIR", tempfile.mkdtemp(prefix="newroles-test-"))
+# Each test process gets its own files folder. Not setdefault: xdist workers inherit the controller's
+# environment, and two workers sharing one folder overwrite each other's uploads (named by row id).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ["NEWROLES_VAR_DIR"] = tempfile.mkdtemp(prefix=f"newroles-test-{_worker}-")
 
-from newroles.settings import *  # noqa: F403
+from newroles.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
 DEBUG = False

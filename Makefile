@@ -49,6 +49,7 @@ e2e-deps:
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: install e2e-deps lint
 	$(PY) manage.py makemigrations --check --dry-run

@@ -77,7 +77,7 @@ TEMPLATES = [
                 "newroles.accounts.context_processors.access",
                 "newroles.demo.context_processors.demo",
             ],
-            "builtins": ["newroles.templatetags.nhsuk"],
+            "builtins": ["newroles.templatetags.nhsuk", "newroles.templatetags.panels"],
         },
     },
 ]

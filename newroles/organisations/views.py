@@ -108,6 +108,7 @@ def teams(request: HttpRequest, ods_code: str) -> HttpResponse:
 def team(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
     teams = Team.objects.select_related("trust")
     obj = policy.get_for_user(request.user, teams, pk=pk, trust__ods_code=ods_code.upper())
+    # Apps above this one add to the page through the "organisations.team.actions" panels, which see this context.
     return render(
         request,
         "organisations/team.html",

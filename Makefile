@@ -4,7 +4,6 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
-export NEWROLES_DEBUG ?= True
 
 .PHONY: help install run test lint e2e-deps clean
 
@@ -26,7 +25,14 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# Local settings for a developer's machine; settings.py reads it, real environment variables win.
+.env:
+	@key=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') && umask 077 && printf '%s\n' \
+	  '# Written by make install for local use only: never use this file in production.' \
+	  'NEWROLES_DEBUG=True' "NEWROLES_SECRET_KEY=$$key" > $@
+	@echo "wrote .env (local development settings)"
+
+install: .env $(VENV)/.installed node_modules/.installed
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_reference
 

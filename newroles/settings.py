@@ -1,4 +1,4 @@
-"""Django settings for newroles, read from environment variables (see .env.example)."""
+"""Django settings for newroles, read from environment variables, then the project's `.env` (see .env.example)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from newroles.lib.env import env_bool, env_int, env_list, env_str
+from newroles.lib.env import env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The project's `.env` (written by `make install`) fills in what the environment leaves unset, whatever the cwd.
+load_env_file(env_str("NEWROLES_ENV_FILE", str(BASE_DIR / ".env")))
 VAR_DIR = Path(env_str("NEWROLES_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and private uploads live here
 

@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# A developer's .env must not change what the tests see (an empty path turns the file off).
+os.environ.setdefault("NEWROLES_ENV_FILE", "")
 os.environ.setdefault("NEWROLES_DEBUG", "True")
 os.environ.setdefault("NEWROLES_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Each test process gets its own files folder. Not setdefault: xdist workers inherit the controller's

@@ -7,11 +7,24 @@ instead of silently becoming a default.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+def load_env_file(path: str | Path) -> bool:
+    """Fill unset variables from a local `.env` file; variables already in the environment win.
+
+    A missing file is fine (production sets real variables); an empty path turns the file off, which
+    the test suite uses so a developer's `.env` cannot change what the tests see.
+    """
+    if not str(path) or not Path(path).is_file():
+        return False
+    return load_dotenv(path, override=False)
 
 
 def env_str(name: str, default: str = "") -> str:

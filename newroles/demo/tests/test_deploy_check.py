@@ -12,7 +12,9 @@ from django.conf import settings
 
 
 def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
-    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NEWROLES_VAR_DIR": str(tmp_path), **env}
+    # No .env either: these tests say what the environment alone does (the checkout may hold a developer's .env).
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NEWROLES_VAR_DIR": str(tmp_path)}
+    clean.update({"NEWROLES_ENV_FILE": "", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

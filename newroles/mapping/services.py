@@ -32,6 +32,7 @@ from newroles.mapping.models import (
 )
 from newroles.organisations.models import Region, Team, Trust
 from newroles.roles.models import Role, RoleAlias, normalise_title
+from newroles.skillmix import guided
 from newroles.skillmix.typology import KIND_LABELS, KINDS
 
 # Resolving local titles ---------------------------------------------------------------------------
@@ -169,6 +170,18 @@ def set_kinds(
     if actual_evidence is not None:
         changes["actual_evidence"] = actual_evidence
     return update_row(actor, deployment, changes, message="skill-mix change")
+
+
+@transaction.atomic
+def save_change_answers(*, actor: Any, deployment: Deployment, which: str, answers: dict[str, Any]) -> Any:
+    """Save the guided answers about the deployment's intended or actual change (skill-mix's record of the task
+    shift) and write the kinds they classify as onto the deployment, with their evidence. Returns the shift."""
+    saved = guided.save_deployment_shift(actor=actor, deployment=deployment, which=which, answers=answers)
+    if which == "intended":
+        set_kinds(actor=actor, deployment=deployment, intended=saved.kinds, intended_evidence=saved.evidence)
+    else:
+        set_kinds(actor=actor, deployment=deployment, actual=saved.kinds, actual_evidence=saved.evidence)
+    return saved
 
 
 @transaction.atomic

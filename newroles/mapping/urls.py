@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newroles.mapping import views
+from newroles.mapping import change_views, views
 
 app_name = "mapping"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("map/deployments/<int:pk>/edit/", views.deployment_edit, name="deployment_edit"),
     path("map/deployments/<int:pk>/delete/", views.deployment_delete, name="deployment_delete"),
     path("map/deployments/<int:pk>/resolve/", views.resolve, name="resolve"),
+    # The guided questions on a deployment's skill-mix change (their addresses predate their move here).
+    path("skill-mix/deployments/<int:pk>/", change_views.deployment_shifts, name="deployment_shifts"),
+    path("skill-mix/deployments/<int:pk>/<str:which>/", change_views.shift_start, name="shift_start"),
+    path("skill-mix/deployments/<int:pk>/<str:which>/<str:step>/", change_views.shift_step, name="shift_step"),
     path("map/engagements/", views.engagements, name="engagements"),
     path("map/engagements/add/", views.engagement_create, name="engagement_create"),
     path("map/engagements/<int:pk>/edit/", views.engagement_edit, name="engagement_edit"),

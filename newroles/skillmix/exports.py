@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from newroles.lib.exports import XLSX_TYPE, safe_cell
 from newroles.skillmix.metrics import TeamMetrics
 from newroles.skillmix.presentation import metric_sections, staff_group_table
-from newroles.skillmix.services import ChangeKinds, PlannedPost
+from newroles.skillmix.results import ChangeKinds, PlannedPost
 from newroles.skillmix.typology import KIND_LABELS
 
 

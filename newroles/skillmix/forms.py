@@ -13,6 +13,7 @@ from newroles.lib.bands import BAND_CHOICES
 from newroles.lib.forms import NHSForm, NHSModelForm
 from newroles.organisations.models import Team
 from newroles.roles.models import Role
+from newroles.skillmix.guided import recipient_name
 from newroles.skillmix.metrics import available_pay_years
 from newroles.skillmix.models import (
     MAX_POST_WTE,
@@ -409,8 +410,6 @@ class Question:
 
 
 def guided_question(step: str, deployment: Any, which: str, answers: dict[str, Any]) -> Question:
-    from newroles.skillmix.services import recipient_name
-
     role = recipient_name(deployment)
     source = source_role(answers)
     source_name = source.name if source else "that role"

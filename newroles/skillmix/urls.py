@@ -20,7 +20,4 @@ urlpatterns = [
     path("skill-mix/scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),
     path("skill-mix/scenarios/<int:pk>/changes/add/<str:kind>/", views.change_add, name="change_add"),
     path("skill-mix/scenarios/<int:pk>/changes/<int:change_pk>/delete/", views.change_delete, name="change_delete"),
-    path("skill-mix/deployments/<int:pk>/", views.deployment_shifts, name="deployment_shifts"),
-    path("skill-mix/deployments/<int:pk>/<str:which>/", views.shift_start, name="shift_start"),
-    path("skill-mix/deployments/<int:pk>/<str:which>/<str:step>/", views.shift_step, name="shift_step"),
 ]

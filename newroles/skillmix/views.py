@@ -9,32 +9,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from newroles.accounts import policy
 from newroles.lib.exports import download
 from newroles.organisations.models import Team
-from newroles.skillmix import charts, exports, services
+from newroles.skillmix import charts, exports, results, services
 from newroles.skillmix.forms import (
-    GUIDED_STEPS,
     MAX_COMPARED,
     CompareForm,
     CompetenciesForm,
     CompositionCreateForm,
     CompositionForm,
-    GuidedAnswerForm,
     PostAddForm,
     PostForm,
     ScenarioForm,
     change_form,
-    guided_defaults,
-    guided_question,
-    guided_steps,
 )
-from newroles.skillmix.models import Composition, CompositionPost, DeploymentShift, Scenario, ScenarioChange
+from newroles.skillmix.models import Composition, CompositionPost, Scenario, ScenarioChange
 from newroles.skillmix.presentation import metric_sections
 from newroles.skillmix.typology import KIND_DEFINITIONS, KIND_LABELS
 
@@ -112,13 +105,13 @@ def composition_create(request: HttpRequest) -> HttpResponse:
 
 def composition(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, COMPOSITIONS, pk=pk)
-    posts = services.current_posts(obj)
+    posts = results.current_posts(obj)
     if request.GET.get("format") in ("csv", "xlsx"):
         sheet = exports.posts_sheet("Posts", posts)
         filename = f"composition-{slugify(obj.team.name)}-{slugify(obj.name)}"
         return download(filename, sheet.headers, sheet.rows, request.GET["format"])
     required = services.required_competencies(obj.team)
-    metrics = services.compute_metrics(obj, posts, required.competencies)
+    metrics = results.compute_metrics(obj, posts, required.competencies)
     scenarios = policy.visible(request.user, obj.scenarios.all())
     column = [("Now", metrics)]
     return render(
@@ -264,7 +257,7 @@ def scenario_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _scenario_context(request: HttpRequest, obj: Scenario) -> dict[str, Any]:
-    result = services.scenario_result(obj)
+    result = results.scenario_result(obj)
     columns = [("Before", result.before), ("After", result.after)]
     return {
         "scenario": obj,
@@ -361,22 +354,22 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         return _export(obj, chosen)
     context: dict[str, Any] = {"composition": obj, "form": form, "chosen": chosen, "max_compared": MAX_COMPARED}
     if chosen:
-        results = [services.scenario_result(s) for s in chosen]
-        before = results[0].before
+        outcomes = [results.scenario_result(s) for s in chosen]
+        before = outcomes[0].before
         names = ["Now"] + [s.name for s in chosen]
-        columns = [before] + [r.after for r in results]
+        columns = [before] + [r.after for r in outcomes]
         context.update(
             {
-                "results": results,
+                "results": outcomes,
                 "names": names,
                 "sections": metric_sections(columns),
                 "charts": [
                     charts.staff_group_chart(list(zip(names, columns, strict=True))),
                     charts.band_profile_chart(
-                        [("Now", [p.to_metrics() for p in results[0].before_posts])]
+                        [("Now", [p.to_metrics() for p in outcomes[0].before_posts])]
                         + [
                             (s.name, [p.to_metrics() for p in r.after_posts])
-                            for s, r in zip(chosen, results, strict=True)
+                            for s, r in zip(chosen, outcomes, strict=True)
                         ]
                     ),
                 ],
@@ -388,9 +381,9 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _export(composition_obj: Composition, scenarios: list[Scenario]) -> HttpResponse:
     """One workbook: metrics now and after each scenario, change kinds, staff groups, and every team's posts."""
-    results = [services.scenario_result(s) for s in scenarios]
+    outcomes = [results.scenario_result(s) for s in scenarios]
     names = ["Now"] + [s.name for s in scenarios] if len(scenarios) > 1 else ["Before", "After"]
-    columns = [results[0].before] + [r.after for r in results]
+    columns = [outcomes[0].before] + [r.after for r in outcomes]
     team = composition_obj.team
     preamble = [
         ["Team", team.name],
@@ -403,159 +396,11 @@ def _export(composition_obj: Composition, scenarios: list[Scenario]) -> HttpResp
     ]
     sheets = [
         exports.metrics_sheet(names, columns, preamble),
-        exports.kinds_sheet([(s.name, k) for s, r in zip(scenarios, results, strict=True) for k in r.change_kinds]),
+        exports.kinds_sheet([(s.name, k) for s, r in zip(scenarios, outcomes, strict=True) for k in r.change_kinds]),
         exports.staff_groups_sheet(names, columns),
-        exports.posts_sheet(f"Posts {names[0]}", results[0].before_posts),
+        exports.posts_sheet(f"Posts {names[0]}", outcomes[0].before_posts),
     ]
-    for name, result in zip(names[1:], results, strict=True):
+    for name, result in zip(names[1:], outcomes, strict=True):
         sheets.append(exports.posts_sheet(f"Posts {name}"[:31], result.after_posts))
     stem = scenarios[0].name if len(scenarios) == 1 else f"{composition_obj.name} comparison"
     return exports.xlsx_response(f"skill-mix-{slugify(team.name)}-{slugify(stem)}", sheets)
-
-
-# Deployments: the guided questions for the intended and the actual change ------------------------------
-
-
-def _deployment(request: HttpRequest, pk: int, action: str = "view") -> Any:
-    from newroles.mapping.models import Deployment
-
-    return policy.get_for_user(request.user, Deployment.objects.select_related("trust", "role"), action, pk=pk)
-
-
-def _session_key(pk: int, which: str) -> str:
-    return f"skillmix-shift-{pk}-{which}"
-
-
-def _saved_answers(deployment: Any, which: str) -> dict[str, Any] | None:
-    saved = DeploymentShift.objects.filter(deployment=deployment, which=which).first()
-    return dict(saved.answers) if saved else None
-
-
-def _starting_answers(deployment: Any, which: str) -> dict[str, Any]:
-    """The saved answers; for a first actual change, the intended answers to change only what differs."""
-    saved = _saved_answers(deployment, which)
-    if saved is None and which == DeploymentShift.ACTUAL:
-        saved = _saved_answers(deployment, DeploymentShift.INTENDED)
-        if saved is not None:
-            saved.pop("evidence", None)
-    return saved if saved is not None else guided_defaults(deployment)
-
-
-def deployment_shifts(request: HttpRequest, pk: int) -> HttpResponse:
-    deployment = _deployment(request, pk)
-    shifts = {s.which: s for s in DeploymentShift.objects.filter(deployment=deployment)}
-    rows = []
-    for which, label in DeploymentShift.WHICH_CHOICES:
-        saved = shifts.get(which)
-        kinds = list(getattr(deployment, f"{which}_kinds") or [])
-        rows.append({"which": which, "label": label, "saved": saved, "kinds": kinds})
-    return render(
-        request,
-        "skillmix/deployment_shifts.html",
-        {
-            "deployment": deployment,
-            "rows": rows,
-            "role_name": services.recipient_name(deployment),
-            "can_edit": policy.can_change_in(request.user, deployment.trust_id),
-            **_kinds_context(),
-        },
-    )
-
-
-def shift_start(request: HttpRequest, pk: int, which: str) -> HttpResponse:
-    deployment = _deployment(request, pk, "change")
-    if which not in dict(DeploymentShift.WHICH_CHOICES):
-        raise Http404("No such change.")
-    request.session[_session_key(deployment.pk, which)] = _starting_answers(deployment, which)
-    return redirect("skillmix:shift_step", deployment.pk, which, "band")
-
-
-def _step_url(pk: int, which: str, step: str) -> str:
-    return reverse("skillmix:shift_step", args=[pk, which, step])
-
-
-def _render_step(request: HttpRequest, context: dict[str, Any], *, push: bool = False) -> HttpResponse:
-    template = "skillmix/_shift_step.html" if request.htmx else "skillmix/shift_step.html"
-    response = render(request, template, context)
-    if request.htmx and push:
-        response["HX-Push-Url"] = context["step_url"]
-    return response
-
-
-def _step_context(deployment: Any, which: str, step: str, answers: dict[str, Any], form: Any) -> dict[str, Any]:
-    steps = guided_steps(answers)
-    index = steps.index(step)
-    back = _step_url(deployment.pk, which, steps[index - 1]) if index else None
-    context: dict[str, Any] = {
-        "deployment": deployment,
-        "which": which,
-        "which_label": dict(DeploymentShift.WHICH_CHOICES)[which],
-        "step": step,
-        "step_number": index + 1,
-        "step_count": len(steps),
-        "step_url": _step_url(deployment.pk, which, step),
-        "back_url": back or reverse("skillmix:deployment_shifts", args=[deployment.pk]),
-        "form": form,
-        **_kinds_context(),
-    }
-    if step == "check":
-        context["summary"] = [
-            {
-                "question": guided_question(s, deployment, which, answers).text,
-                "answer": _answer_text(s, deployment, which, answers),
-                "url": _step_url(deployment.pk, which, s),
-            }
-            for s in steps[:-1]
-        ]
-        context["classification"] = services.classify_answers(deployment, answers)
-    else:
-        context["question"] = guided_question(step, deployment, which, answers)
-    return context
-
-
-def _answer_text(step: str, deployment: Any, which: str, answers: dict[str, Any]) -> str:
-    value = answers.get(step)
-    if value in (None, ""):
-        return "Not answered"
-    question = guided_question(step, deployment, which, answers)
-    if question.widget == "textarea":
-        return str(value)
-    return dict(question.choices).get(str(value), str(value))
-
-
-@require_http_methods(["GET", "POST"])
-def shift_step(request: HttpRequest, pk: int, which: str, step: str) -> HttpResponse:
-    deployment = _deployment(request, pk, "change")
-    if which not in dict(DeploymentShift.WHICH_CHOICES) or step not in (*GUIDED_STEPS, "check"):
-        raise Http404("No such question.")
-    key = _session_key(deployment.pk, which)
-    answers: dict[str, Any] = request.session.get(key) or _starting_answers(deployment, which)
-    steps = guided_steps(answers)
-    if step not in steps:  # a question that does not apply to the answers so far
-        return redirect(_step_url(deployment.pk, which, steps[0]))
-    if step == "check":
-        if request.method == "POST":
-            services.save_deployment_shift(actor=request.user, deployment=deployment, which=which, answers=answers)
-            request.session.pop(key, None)
-            messages.success(request, f"{dict(DeploymentShift.WHICH_CHOICES)[which]} saved on the deployment.")
-            target = reverse("skillmix:deployment_shifts", args=[deployment.pk])
-            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
-        return _render_step(request, _step_context(deployment, which, step, answers, None))
-    question = guided_question(step, deployment, which, answers)
-    form = GuidedAnswerForm(
-        request.POST if request.method == "POST" else None, question=question, initial={"answer": answers.get(step)}
-    )
-    if request.method == "POST" and form.is_valid():
-        answers[step] = form.cleaned_data["answer"]
-        request.session[key] = answers
-        following = guided_steps(answers)
-        next_step = following[following.index(step) + 1]
-        if request.htmx:
-            next_form = None
-            if next_step != "check":
-                next_question = guided_question(next_step, deployment, which, answers)
-                next_form = GuidedAnswerForm(question=next_question, initial={"answer": answers.get(next_step)})
-            return _render_step(request, _step_context(deployment, which, next_step, answers, next_form), push=True)
-        return redirect(_step_url(deployment.pk, which, next_step))
-    request.session[key] = answers
-    return _render_step(request, _step_context(deployment, which, step, answers, form))

@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from newroles.audit.models import ChangeRecord
-from newroles.skillmix import services
+from newroles.skillmix import results, services
 from newroles.skillmix.demo import load_demo_compositions
 from newroles.skillmix.models import CompetencyRequirement, Composition, CompositionPost, ScenarioChange
 
@@ -156,7 +156,7 @@ def test_only_admins_change_the_national_defaults(eve, admin_user) -> None:
 
 
 def test_demo_team_metrics(demo) -> None:
-    metrics = services.composition_metrics(demo)
+    metrics = results.composition_metrics(demo)
     # 11 filled posts: 10 at 1.0 WTE and the psychologist at 0.6.
     assert metrics.staff_mix.headcount == 11
     assert metrics.staff_mix.wte_filled == pytest.approx(10.6)
@@ -176,7 +176,7 @@ def test_demo_team_metrics(demo) -> None:
 
 
 def test_converting_the_vacancy_into_two_nursing_associates(na_scenario) -> None:
-    result = services.scenario_result(na_scenario)
+    result = results.scenario_result(na_scenario)
 
     # Posts: the vacancy goes, two nursing associates come in.
     assert len(result.before_posts) == 12 and len(result.after_posts) == 13
@@ -213,8 +213,8 @@ def test_converting_the_vacancy_into_two_nursing_associates(na_scenario) -> None
 
 def test_the_shift_a_conversion_implies(na_scenario) -> None:
     change = na_scenario.changes.get()
-    shift = services.change_shift(change)
-    assert services.shift_as_json(shift) == {
+    shift = results.change_shift(change)
+    assert results.shift_as_json(shift) == {
         "recipient": {"occupation": "Nursing associate", "band": "4", "registered": True, "medical": False},
         "adopted_from": [{"occupation": "Mental health nurse", "band": "6", "registered": True, "medical": False}],
         "own_discipline_change": "none",
@@ -228,7 +228,7 @@ def test_band_5_nurse_taking_band_6_tasks_is_no_change_of_kind(demo, vacancy, ro
         actor=None, scenario=scenario, kind="convert", post=vacancy, role=roles["mental_health_nurse"], band="5",
         wte="1.0",
     )  # fmt: skip
-    (entry,) = services.scenario_result(scenario).change_kinds
+    (entry,) = results.scenario_result(scenario).change_kinds
     assert entry.classification.kinds == []
     assert "own occupation" in entry.classification.notes[0]
 
@@ -240,7 +240,7 @@ def test_peer_support_added_for_lived_experience_is_innovation(demo, roles) -> N
         actor=None, scenario=scenario, kind="add", role=roles["peer_support_worker"], band="4", wte="0.5",
         adopted_from_post=social_worker, novel_practice=True,
     )  # fmt: skip
-    result = services.scenario_result(scenario)
+    result = results.scenario_result(scenario)
     # Band 4 unregistered from a band 6 registered social worker: not equal, so delegation; plus innovation.
     assert list(result.kinds) == ["delegation", "innovation"]
     assert result.after.staff_mix.wte_filled == pytest.approx(11.1)
@@ -254,7 +254,7 @@ def test_remove_then_add_adopting_from_the_removed_post(demo, roles) -> None:
         actor=None, scenario=scenario, kind="add", role=roles["social_worker"], band="6", wte="1.0",
         adopted_from_post=ot,
     )  # fmt: skip
-    result = services.scenario_result(scenario)
+    result = results.scenario_result(scenario)
     assert list(result.kinds) == ["horizontal_substitution"]
     assert result.change_kinds[0].classification is None  # the remove brings no one in
     assert result.cost_difference == pytest.approx(0)

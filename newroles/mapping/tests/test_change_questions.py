@@ -8,10 +8,12 @@ from django.urls import reverse
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
 from newroles.mapping import services as mapping
-from newroles.skillmix import services
+from newroles.skillmix import guided
 from newroles.skillmix.models import DeploymentShift
+from newroles.skillmix.tests import conftest as skillmix_fixtures
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+roles = skillmix_fixtures.roles  # the catalogue roles (with their facts) the questions name
 
 
 @pytest.fixture
@@ -36,14 +38,14 @@ def answers(roles, **changes):
 
 
 def step(pk: int, which: str, name: str) -> str:
-    return reverse("skillmix:shift_step", args=[pk, which, name])
+    return reverse("mapping:shift_step", args=[pk, which, name])
 
 
 # Service ------------------------------------------------------------------------------------------
 
 
 def test_the_shift_the_answers_describe(deployment, roles) -> None:
-    assert services.shift_from_answers(deployment, answers(roles)) == {
+    assert guided.shift_from_answers(deployment, answers(roles)) == {
         "recipient": {"occupation": "Nursing associate", "band": "4", "registered": True, "medical": False},
         "adopted_from": [{"occupation": "Mental health nurse", "band": "6", "registered": True, "medical": False}],
         "own_discipline_change": "none",
@@ -52,7 +54,7 @@ def test_the_shift_the_answers_describe(deployment, roles) -> None:
 
 
 def test_saving_writes_the_kinds_onto_the_deployment(eve, deployment, roles) -> None:
-    saved = services.save_deployment_shift(actor=eve, deployment=deployment, which="intended", answers=answers(roles))
+    saved = mapping.save_change_answers(actor=eve, deployment=deployment, which="intended", answers=answers(roles))
     deployment.refresh_from_db()
     assert saved.kinds == ["delegation"]
     assert "2 bands apart" in saved.reasons["delegation"]
@@ -64,21 +66,21 @@ def test_saving_writes_the_kinds_onto_the_deployment(eve, deployment, roles) -> 
 
 
 def test_actual_differs_from_intended(eve, deployment, roles) -> None:
-    services.save_deployment_shift(actor=eve, deployment=deployment, which="intended", answers=answers(roles))
+    mapping.save_change_answers(actor=eve, deployment=deployment, which="intended", answers=answers(roles))
     # In practice they also run a physical health clinic the service did not have.
-    services.save_deployment_shift(
+    mapping.save_change_answers(
         actor=eve, deployment=deployment, which="actual", answers=answers(roles, novel="yes", evidence="")
     )
     deployment.refresh_from_db()
     assert deployment.actual_kinds == ["delegation", "innovation"]
     assert deployment.drifted
     # Saving again updates the one row of each kind.
-    services.save_deployment_shift(actor=eve, deployment=deployment, which="actual", answers=answers(roles))
+    mapping.save_change_answers(actor=eve, deployment=deployment, which="actual", answers=answers(roles))
     assert DeploymentShift.objects.filter(deployment=deployment).count() == 2
 
 
 def test_not_sure_is_missing_not_guessed(eve, deployment, roles) -> None:
-    saved = services.save_deployment_shift(
+    saved = mapping.save_change_answers(
         actor=eve, deployment=deployment, which="intended", answers=answers(roles, band="unsure")
     )
     assert saved.kinds == []
@@ -90,9 +92,7 @@ def test_only_the_trusts_editors_save(charlie, bob, deployment, roles) -> None:
 
     for outsider in (charlie, bob):
         with pytest.raises(PermissionDenied):
-            services.save_deployment_shift(
-                actor=outsider, deployment=deployment, which="intended", answers=answers(roles)
-            )
+            mapping.save_change_answers(actor=outsider, deployment=deployment, which="intended", answers=answers(roles))
     assert not DeploymentShift.objects.exists()
 
 
@@ -100,8 +100,8 @@ def test_only_the_trusts_editors_save(charlie, bob, deployment, roles) -> None:
 
 
 def test_everyone_signed_in_reads_the_page_only_editors_answer(olive, bob, charlie, eve, deployment) -> None:
-    page = reverse("skillmix:deployment_shifts", args=[deployment.pk])
-    start = reverse("skillmix:shift_start", args=[deployment.pk, "intended"])
+    page = reverse("mapping:deployment_shifts", args=[deployment.pk])
+    start = reverse("mapping:shift_start", args=[deployment.pk, "intended"])
     for reader in (olive, bob, charlie):
         assert client_for(reader).get(page).status_code == 200
         assert client_for(reader).get(start).status_code == 403
@@ -112,7 +112,7 @@ def test_everyone_signed_in_reads_the_page_only_editors_answer(olive, bob, charl
 
 def test_one_question_a_screen_without_javascript(eve, deployment, roles) -> None:
     client = client_for(eve)
-    response = client.get(reverse("skillmix:shift_start", args=[deployment.pk, "intended"]), follow=True)
+    response = client.get(reverse("mapping:shift_start", args=[deployment.pk, "intended"]), follow=True)
     page = response.content.decode()
     assert "What pay band are the Nursing associate posts?" in page
     assert page.count("<h1") == 1
@@ -131,7 +131,7 @@ def test_one_question_a_screen_without_javascript(eve, deployment, roles) -> Non
     check = client.get(step(deployment.pk, "intended", "check")).content.decode()
     assert "Check the intended change" in check and "Delegation" in check and "2 bands apart" in check
     response = client.post(step(deployment.pk, "intended", "check"))
-    assert response["Location"] == reverse("skillmix:deployment_shifts", args=[deployment.pk])
+    assert response["Location"] == reverse("mapping:deployment_shifts", args=[deployment.pk])
     deployment.refresh_from_db()
     assert deployment.intended_kinds == ["delegation"]
     assert deployment.intended_evidence == "Job description v2"
@@ -140,7 +140,7 @@ def test_one_question_a_screen_without_javascript(eve, deployment, roles) -> Non
 
 def test_a_missing_answer_is_an_error_on_the_same_screen(eve, deployment) -> None:
     client = client_for(eve)
-    client.get(reverse("skillmix:shift_start", args=[deployment.pk, "intended"]))
+    client.get(reverse("mapping:shift_start", args=[deployment.pk, "intended"]))
     response = client.post(step(deployment.pk, "intended", "registered"), {})
     page = response.content.decode()
     assert response.status_code == 200
@@ -149,7 +149,7 @@ def test_a_missing_answer_is_an_error_on_the_same_screen(eve, deployment) -> Non
 
 def test_no_source_skips_the_sources_questions(eve, deployment) -> None:
     client = client_for(eve)
-    client.get(reverse("skillmix:shift_start", args=[deployment.pk, "intended"]))
+    client.get(reverse("mapping:shift_start", args=[deployment.pk, "intended"]))
     response = client.post(step(deployment.pk, "intended", "source"), {"answer": "none"})
     assert response["Location"] == step(deployment.pk, "intended", "scope")
     assert client.get(step(deployment.pk, "intended", "source_band"))["Location"].endswith("/band/")
@@ -157,7 +157,7 @@ def test_no_source_skips_the_sources_questions(eve, deployment) -> None:
 
 def test_htmx_swaps_in_the_next_question(eve, deployment) -> None:
     client = client_for(eve)
-    client.get(reverse("skillmix:shift_start", args=[deployment.pk, "intended"]))
+    client.get(reverse("mapping:shift_start", args=[deployment.pk, "intended"]))
     response = client.post(step(deployment.pk, "intended", "band"), {"answer": "4"}, **HTMX)
     page = response.content.decode()
     assert response.status_code == 200
@@ -166,13 +166,13 @@ def test_htmx_swaps_in_the_next_question(eve, deployment) -> None:
     assert "<header" not in page and 'id="shift-step"' in page
     assert "Are the Nursing associate post-holders on a professional register" in page
     response = client.post(step(deployment.pk, "intended", "check"), **HTMX)
-    assert response["HX-Redirect"] == reverse("skillmix:deployment_shifts", args=[deployment.pk])
+    assert response["HX-Redirect"] == reverse("mapping:deployment_shifts", args=[deployment.pk])
 
 
 def test_actual_starts_from_the_intended_answers(eve, deployment, roles) -> None:
-    services.save_deployment_shift(actor=eve, deployment=deployment, which="intended", answers=answers(roles))
+    mapping.save_change_answers(actor=eve, deployment=deployment, which="intended", answers=answers(roles))
     client = client_for(eve)
-    client.get(reverse("skillmix:shift_start", args=[deployment.pk, "actual"]))
+    client.get(reverse("mapping:shift_start", args=[deployment.pk, "actual"]))
     check = client.get(step(deployment.pk, "actual", "check")).content.decode()
     assert "Check the actual change" in check
     assert "Mental health nurse" in check  # the intended source, to change only what differs

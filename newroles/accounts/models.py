@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-
-if TYPE_CHECKING:
-    from newroles.organisations.models import Trust
 
 
 class EmailUserManager(UserManager["User"]):
@@ -72,7 +69,7 @@ class User(AbstractUser):
             cache[key] = set(qs.values_list("trust_id", flat=True))
         return cache[key]
 
-    def role_in(self, trust: Trust | int) -> str | None:
+    def role_in(self, trust: models.Model | int) -> str | None:
         """The user's membership role in the trust, or None."""
         trust_id = trust if isinstance(trust, int) else trust.pk
         for role in (Membership.MANAGER, Membership.EDITOR, Membership.VIEWER):
@@ -106,3 +103,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.email} — {self.get_role_display()} at {self.trust_id and self.trust.name}"
+
+
+def trust_model() -> Any:
+    """The Trust model, reached through the membership's relation.
+
+    accounts sits below organisations in the layers (organisations' own services ask accounts' policy),
+    so it names trusts by the "organisations.Trust" reference rather than importing them.
+    """
+    return Membership._meta.get_field("trust").related_model

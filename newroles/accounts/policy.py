@@ -26,7 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from newroles.accounts.models import Membership, User
+from newroles.accounts.models import Membership, User, trust_model
 
 M = TypeVar("M", bound=models.Model)
 
@@ -92,11 +92,10 @@ def trust_id_of(obj: models.Model) -> int | None:
 
 def editor_trusts(user: Any) -> models.QuerySet[Any]:
     """The trusts where the user is an editor or manager (through membership, whatever their admin rights)."""
-    from newroles.organisations.models import Trust
-
+    trusts = trust_model().objects
     if not getattr(user, "is_authenticated", False):
-        return Trust.objects.none()
-    return Trust.objects.filter(pk__in=user.trust_ids(*EDIT_ROLES))
+        return trusts.none()
+    return trusts.filter(pk__in=user.trust_ids(*EDIT_ROLES))
 
 
 def can_change_in(user: Any, trust_id: int | None) -> bool:

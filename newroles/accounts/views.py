@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -12,8 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy, services
 from newroles.accounts.forms import AddMemberForm, ChangeRoleForm, PasswordChangeForm, SignInForm
-from newroles.accounts.models import Membership
-from newroles.organisations.models import Trust
+from newroles.accounts.models import Membership, trust_model
 
 
 class SignInView(auth_views.LoginView):
@@ -46,8 +47,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"memberships": request.user.memberships.select_related("trust")})
 
 
-def _managed_trust(request: HttpRequest, ods_code: str) -> Trust:
-    trust = get_object_or_404(Trust, ods_code=ods_code.upper())
+def _managed_trust(request: HttpRequest, ods_code: str) -> Any:
+    trust = get_object_or_404(trust_model(), ods_code=ods_code.upper())
     if not policy.can_see_in(request.user, trust.pk):
         from django.http import Http404
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from newroles.audit import access
 from newroles.audit.context import batch_id_var, request_id_var
 from newroles.audit.models import ChangeRecord
 
@@ -47,13 +48,11 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def _trust_id(obj: models.Model) -> int | None:
-    from newroles.accounts.policy import trust_id_of
-
     if obj._meta.model_name == "trust" and obj._meta.app_label == "organisations":
         return obj.pk
     if getattr(obj._meta.model, "trust_path", None):
         try:
-            return trust_id_of(obj)
+            return access.policy().trust_id_of(obj)
         except AttributeError:
             return None
     return None

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newroles.accounts import policy
+from newroles.audit import access
 from newroles.audit.models import ChangeRecord
 from newroles.audit.services import history as history_of
 from newroles.lib.exports import download
@@ -26,13 +26,13 @@ def history(request: HttpRequest, model: str, pk: str) -> HttpResponse:
     if model not in HISTORY_MODELS:
         raise Http404("No history for this kind of object.")
     model_class = apps.get_model(model)
-    obj = policy.get_for_user(request.user, model_class, pk=pk)
+    obj = access.policy().get_for_user(request.user, model_class, pk=pk)
     records = history_of(obj)
     return render(request, "audit/history.html", {"object": obj, "records": records})
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not policy.is_admin(request.user):
+    if not access.policy().is_admin(request.user):
         raise PermissionDenied("The audit log is for administrators.")
     qs = ChangeRecord.objects.select_related("content_type")
     batch = request.GET.get("batch", "").strip()

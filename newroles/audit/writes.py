@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from newroles.accounts import policy
+from newroles.audit import access
 from newroles.audit.models import ChangeRecord
 from newroles.audit.services import record, snapshot
 
@@ -22,7 +22,7 @@ def _check(actor: Any, obj: models.Model, check_policy: bool) -> None:
     # actor None is a system job (reference data loader, demo loader); it is never a web request,
     # because views require a signed-in user before they reach a service.
     if check_policy and actor is not None:
-        policy.require_change(actor, obj)
+        access.policy().require_change(actor, obj)
 
 
 @transaction.atomic

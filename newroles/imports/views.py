@@ -12,31 +12,31 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
+from newroles.accounts.models import trust_model
 from newroles.audit.context import batch
 from newroles.imports import engine
 from newroles.imports.forms import MappingForm, UploadForm
 from newroles.imports.registry import ImportContext, ImportKind, all_kinds, get_kind
 from newroles.lib.exports import download
 from newroles.lib.tabular import TabularError
-from newroles.organisations.models import Trust
 
 PREVIEW_ROWS = 5
 
 
-def _kind_and_trust(request: HttpRequest, key: str) -> tuple[ImportKind, Trust | None]:
+def _kind_and_trust(request: HttpRequest, key: str) -> tuple[ImportKind, Any]:
     kind = get_kind(key)
     if kind is None:
         raise Http404("No such import.")
     trust = None
     if kind.trust_scoped:
         code = request.GET.get("trust") or request.POST.get("trust") or ""
-        trust = get_object_or_404(Trust, ods_code=code.upper())
+        trust = get_object_or_404(trust_model(), ods_code=code.upper())
     if not kind.may_use(request.user, trust):
         raise PermissionDenied("You may not import this data.")
     return kind, trust
 
 
-def _query(trust: Trust | None) -> str:
+def _query(trust: Any) -> str:
     return f"?trust={trust.ods_code}" if trust else ""
 
 
@@ -72,7 +72,7 @@ def upload(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "imports/upload.html", {"kind": kind, "trust": trust, "form": form})
 
 
-def _load(request: HttpRequest, kind: ImportKind, token: str, trust: Trust | None) -> engine.Upload:
+def _load(request: HttpRequest, kind: ImportKind, token: str, trust: Any) -> engine.Upload:
     saved = engine.load_upload(token, user=request.user, kind=kind)
     if saved is None or saved.trust_id != (trust.pk if trust else None):
         raise Http404("This upload has expired or is not yours. Upload the file again.")

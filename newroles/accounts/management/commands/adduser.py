@@ -9,9 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from newroles.accounts import services
-from newroles.accounts.models import Membership, User
+from newroles.accounts.models import Membership, User, trust_model
 from newroles.audit.context import request_scope
-from newroles.organisations.models import Trust
 
 
 class Command(BaseCommand):
@@ -31,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError("--role needs --trust: a role is held in a trust.")
         trust = None
         if opts["trust"]:
-            trust = Trust.objects.filter(ods_code=opts["trust"].upper()).first()
+            trust = trust_model().objects.filter(ods_code=opts["trust"].upper()).first()
             if trust is None:
                 raise CommandError(f"No trust with ODS code {opts['trust']!r}. Run `newroles load_reference`?")
         email = opts["email"].lower()

@@ -17,10 +17,3 @@ def band_rank(band: str) -> int:
     if b not in AFC_BANDS:
         raise ValueError(f"'{band}' is not an Agenda for Change band")
     return 8 if b.startswith("8") else int(b)
-
-
-def bands_between(low: str | None, high: str | None) -> list[str]:
-    """The bands from low to high inclusive; empty when either is missing."""
-    if not low or not high:
-        return []
-    return list(AFC_BANDS[band_index(low) : band_index(high) + 1])

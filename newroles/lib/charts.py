@@ -24,7 +24,6 @@ from django.utils.safestring import SafeString, mark_safe
 # NHS identity colours (https://www.england.nhs.uk/nhsidentity/identity-guidelines/colours/).
 NHS_BLUE = "#005eb8"
 NHS_DARK_BLUE = "#003087"
-NHS_LIGHT_BLUE = "#41b6e6"
 NHS_AQUA_GREEN = "#00a499"
 NHS_WARM_YELLOW = "#ffb81c"
 NHS_MID_GREY = "#768692"

@@ -95,27 +95,6 @@ def show_figures(user: Any, deployments: Any) -> list[Any]:
     return deployments
 
 
-DEPLOYMENT_FIELDS = (
-    "local_title",
-    "role",
-    "status",
-    "first_post_started",
-    "headcount",
-    "wte",
-    "figures_as_of",
-    "figures_source",
-    "reasons",
-    "reason_other",
-    "stance",
-    "trust_newness",
-    "intended_kinds",
-    "intended_evidence",
-    "actual_kinds",
-    "actual_evidence",
-    "notes",
-)
-
-
 def _check_teams(trust: Trust, teams: Iterable[Team]) -> list[Team]:
     teams = list(teams)
     wrong = sorted(t.name for t in teams if t.trust_id != trust.pk)

@@ -425,10 +425,3 @@ def _can_fork() -> bool:
 def candidates_json(match: Match) -> list[list[Any]]:
     """A match's candidates as JSON-ready [slug, score] pairs."""
     return [[slug, score] for slug, score in match.candidates]
-
-
-def trust_codes_in(frame: pl.DataFrame) -> Sequence[str]:
-    """The distinct trust codes of a national extract's trust code column, cleaned."""
-    if TRUST_CODE not in frame.columns:
-        return []
-    return sorted({(c or "").strip().upper() for c in frame[TRUST_CODE].unique().to_list()})

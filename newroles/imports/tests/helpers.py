@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,22 +17,6 @@ def stored_files(private_files: Path) -> list[str]:
 
 def csv_text(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def xlsx(rows: list[list[object]], *, extra_sheet: bool = False) -> bytes:
-    """An Excel workbook built in memory with openpyxl."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Teams"
-    for row in rows:
-        sheet.append(row)
-    if extra_sheet:
-        workbook.create_sheet("Notes").append(["ignored"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @dataclass

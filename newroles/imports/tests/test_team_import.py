@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
-from newroles.imports.tests.helpers import Flow, csv_text, stored_files, xlsx
+from newroles.imports.tests.helpers import Flow, csv_text, stored_files
+from newroles.lib.tests.helpers import xlsx
 from newroles.organisations.models import Team
 
 GOOD_ROWS = [["Team", "Service", "Shared"], ["CMHT North", "community", "yes"], ["Maple Ward", "inpatient", "no"]]

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from newroles.imports.tests.helpers import xlsx
 from newroles.lib.tabular import TabularError, decode_text, normalise_header, read_table, sniff_delimiter
+from newroles.lib.tests.helpers import xlsx
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Any, TypeVar
 
 from django import forms
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxSelectMultiple, "nhsuk-checkboxes__input"),
@@ -78,3 +82,13 @@ class NHSForm(NHSFormMixin, forms.Form):
 
 class NHSModelForm(NHSFormMixin, forms.ModelForm):
     pass
+
+
+def form_copy(obj: M) -> M:
+    """A copy of a row for an edit form to validate into.
+
+    A ModelForm's validation writes the posted values onto its instance. Edit views hand their service the
+    row as it is stored (the policy check before the change and the audit record's "before" read it), so
+    the form gets its own copy rather than the row itself.
+    """
+    return copy.copy(obj)

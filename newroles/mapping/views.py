@@ -23,6 +23,7 @@ from newroles.accounts import policy
 from newroles.audit.services import history
 from newroles.lib import charts
 from newroles.lib.exports import download
+from newroles.lib.forms import form_copy
 from newroles.mapping import services
 from newroles.mapping.filters import DeploymentFilter, EngagementFilter
 from newroles.mapping.forms import DeploymentForm, EngagementForm, ResolveForm
@@ -392,7 +393,7 @@ def deployment_create(request: HttpRequest, ods_code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def deployment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, Deployment.objects.select_related("trust"), "change", pk=pk)
-    form = DeploymentForm(request.POST or None, instance=Deployment.objects.get(pk=obj.pk), trust=obj.trust,
+    form = DeploymentForm(request.POST or None, instance=form_copy(obj), trust=obj.trust,
                           user=request.user)  # fmt: skip
     if request.method == "POST" and form.is_valid() and _save_deployment(request, form, obj.trust, obj):
         messages.success(request, "Deployment saved.")
@@ -491,7 +492,7 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = _engagement_for_change(request, pk)
-    form = EngagementForm(request.POST or None, instance=Engagement.objects.get(pk=obj.pk))
+    form = EngagementForm(request.POST or None, instance=form_copy(obj))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_engagement(actor=request.user, engagement=obj, **form.cleaned_data)

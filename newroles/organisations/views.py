@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
 from newroles.lib.exports import download
+from newroles.lib.forms import form_copy
 from newroles.organisations import services
 from newroles.organisations.filters import TrustFilter
 from newroles.organisations.forms import TeamForm, TrustContactForm
@@ -81,7 +82,7 @@ def trust_contact(request: HttpRequest, ods_code: str) -> HttpResponse:
     obj = get_object_or_404(Trust, ods_code=ods_code.upper())
     if not policy.can_change_in(request.user, obj.pk):
         raise PermissionDenied("Only the trust's editors and managers change its contact details.")
-    form = TrustContactForm(request.POST or None, instance=Trust.objects.get(pk=obj.pk))
+    form = TrustContactForm(request.POST or None, instance=form_copy(obj))
     if request.method == "POST" and form.is_valid():
         services.update_trust_contact(
             actor=request.user, trust=obj, **{f: form.cleaned_data[f] for f in services.CONTACT_FIELDS}
@@ -136,7 +137,7 @@ def team_create(request: HttpRequest, ods_code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, Team, "change", pk=pk, trust__ods_code=ods_code.upper())
-    form = TeamForm(request.POST or None, instance=Team.objects.get(pk=obj.pk))
+    form = TeamForm(request.POST or None, instance=form_copy(obj))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_team(actor=request.user, team=obj, **form.cleaned_data)

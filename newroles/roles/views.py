@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newroles.accounts import policy
 from newroles.lib.documents import CONTENT_TYPES, DocumentError
 from newroles.lib.exports import download
+from newroles.lib.forms import form_copy
 from newroles.lib.markdown import render_markdown
 from newroles.lib.tabular import too_large_message
 from newroles.organisations.models import Trust
@@ -126,7 +127,7 @@ def role_edit(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role, slug=slug)
     if not services.is_curator(request.user):
         raise PermissionDenied("Only national curators change the catalogue.")
-    form = RoleForm(request.POST or None, instance=Role.objects.get(pk=role.pk))
+    form = RoleForm(request.POST or None, instance=form_copy(role))
     if request.method == "POST" and form.is_valid():
         try:
             services.save_role(actor=request.user, slug=role.slug, **form.cleaned_data)
@@ -335,7 +336,7 @@ def document_change(request: HttpRequest, pk: int) -> HttpResponse:
     document = policy.get_for_user(request.user, SharedDocument, pk=pk)
     if not services.can_own_document(request.user, document.trust):
         raise PermissionDenied("Only the owner's editors change this document.")
-    form = DocumentSharingForm(request.POST, instance=SharedDocument.objects.get(pk=pk))
+    form = DocumentSharingForm(request.POST, instance=form_copy(document))
     if form.is_valid():
         try:
             services.update_document(actor=request.user, document=document, **form.cleaned_data)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
 from newroles.lib.exports import download
+from newroles.lib.forms import form_copy
 from newroles.organisations.models import Team
 from newroles.skillmix import charts, exports, results, services
 from newroles.skillmix.forms import (
@@ -139,7 +140,7 @@ def composition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def composition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, COMPOSITIONS, "change", pk=pk)
-    form = CompositionForm(request.POST or None, instance=Composition.objects.get(pk=obj.pk))
+    form = CompositionForm(request.POST or None, instance=form_copy(obj))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_composition(actor=request.user, composition=obj, **form.cleaned_data)
@@ -293,7 +294,7 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, SCENARIOS, "change", pk=pk)
-    form = ScenarioForm(request.POST or None, instance=Scenario.objects.get(pk=obj.pk), composition=obj.composition)
+    form = ScenarioForm(request.POST or None, instance=form_copy(obj), composition=obj.composition)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_scenario(actor=request.user, scenario=obj, **form.cleaned_data)

@@ -24,6 +24,7 @@ from newroles.skillmix.models import (
     Scenario,
     ScenarioChange,
 )
+from newroles.skillmix.services import COMPOSITION_FIELDS
 
 MAX_COMPARED = 3
 TRI_CHOICES = [("", "As usual for the role (from the role catalogue)"), ("yes", "Yes"), ("no", "No")]
@@ -99,17 +100,7 @@ class CompositionForm(NHSModelForm):
 
     class Meta:
         model = Composition
-        fields = [
-            "name",
-            "as_of",
-            "description",
-            "pay_year",
-            "pay_point",
-            "on_cost_percent",
-            "supervisor_hours_per_wte",
-            "medical_salary",
-            "is_shared",
-        ]
+        fields = list(COMPOSITION_FIELDS)
         widgets = {
             "as_of": forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}),
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -57,18 +57,22 @@ class PlannedPost:
         )
 
 
-def planned(post: CompositionPost) -> PlannedPost:
+def _planned(source: CompositionPost | ScenarioChange, **where_from: Any) -> PlannedPost:
+    """A post from a composition's post or a change's new post, which describe a post with the same fields."""
     return PlannedPost(
-        role=post.role,
-        band=post.band,
-        wte=post.wte,
-        registered=post.registered,
-        supervises_others=post.supervises_others,
-        competencies=tuple(post.competencies),
-        filled=post.filled,
-        title=post.title,
-        post_id=post.pk,
+        role=source.role,
+        band=source.band,
+        wte=source.wte,
+        registered=source.registered,
+        supervises_others=source.supervises_others,
+        competencies=tuple(source.competencies),
+        filled=source.filled,
+        **where_from,
     )
+
+
+def planned(post: CompositionPost) -> PlannedPost:
+    return _planned(post, title=post.title, post_id=post.pk)
 
 
 def current_posts(composition: Composition) -> list[PlannedPost]:
@@ -79,17 +83,7 @@ def new_posts(change: ScenarioChange) -> list[PlannedPost]:
     """The posts an add or convert change brings in (none for a remove)."""
     if change.kind == ScenarioChange.REMOVE or change.role is None or change.wte is None:
         return []
-    post = PlannedPost(
-        role=change.role,
-        band=change.band,
-        wte=change.wte,
-        registered=change.registered,
-        supervises_others=change.supervises_others,
-        competencies=tuple(change.competencies),
-        filled=change.filled,
-        change_id=change.pk,
-    )
-    return [post] * change.count
+    return [_planned(change, change_id=change.pk)] * change.count
 
 
 def apply_changes(before: Sequence[PlannedPost], changes: Sequence[ScenarioChange]) -> list[PlannedPost]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -33,6 +33,7 @@ from newroles.skillmix.models import (
 )
 from newroles.skillmix.teamfile import RoleFacts
 
+M = TypeVar("M", bound=models.Model)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = "reference data: skillmix/data/competencies.json"
 
@@ -161,13 +162,18 @@ def create_composition(*, actor: Any, team: Team, name: str, **fields: Any) -> C
     return create_row(actor, Composition(team=team, name=name.strip(), **fields))
 
 
-def update_composition(*, actor: Any, composition: Composition, **changes: Any) -> Composition:
-    unknown = set(changes) - set(COMPOSITION_FIELDS)
+def _update_named(actor: Any, obj: M, changes: dict[str, Any], allowed: Iterable[str], what: str) -> M:
+    """Change a composition or scenario: only the fields its owner edits, the name without stray spaces."""
+    unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValueError(f"Not composition fields: {', '.join(sorted(unknown))}")
+        raise ValueError(f"Not {what} fields: {', '.join(sorted(unknown))}")
     if "name" in changes:
         changes["name"] = changes["name"].strip()
-    return update_row(actor, composition, changes)
+    return update_row(actor, obj, changes)
+
+
+def update_composition(*, actor: Any, composition: Composition, **changes: Any) -> Composition:
+    return _update_named(actor, composition, changes, COMPOSITION_FIELDS, "composition")
 
 
 @transaction.atomic
@@ -299,12 +305,7 @@ def create_scenario(*, actor: Any, composition: Composition, name: str, **fields
 
 
 def update_scenario(*, actor: Any, scenario: Scenario, **changes: Any) -> Scenario:
-    unknown = set(changes) - {"name", "description", "is_shared"}
-    if unknown:
-        raise ValueError(f"Not scenario fields: {', '.join(sorted(unknown))}")
-    if "name" in changes:
-        changes["name"] = changes["name"].strip()
-    return update_row(actor, scenario, changes)
+    return _update_named(actor, scenario, changes, ("name", "description", "is_shared"), "scenario")
 
 
 @transaction.atomic

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from newroles.skillmix.models import Composition, CompositionPost, Scenario, Sce
 from newroles.skillmix.presentation import metric_sections
 from newroles.skillmix.typology import KIND_DEFINITIONS, KIND_LABELS
 
+T = TypeVar("T")
 COMPOSITIONS = Composition.objects.select_related("team", "team__trust")
 SCENARIOS = Scenario.objects.select_related("composition", "composition__team", "composition__team__trust")
 BRIEFING_SUPERVISION = (
@@ -51,6 +53,28 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _save_posted(
+    request: HttpRequest,
+    form: Any,
+    service: Callable[..., T],
+    *,
+    fields: Callable[[], dict[str, Any]] | None = None,
+    **arguments: Any,
+) -> T | None:
+    """On a valid POST, call the service with the acting user, `arguments` and the form's fields (its cleaned
+    data, or what `fields` shapes from it); a ValidationError the service raises goes onto the form.
+
+    Returns what the service returned, or None when nothing was saved (not a POST, not valid, or refused).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(actor=request.user, **arguments, **(fields() if fields else form.cleaned_data))
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None
 
 
 def _kinds_context() -> dict[str, Any]:
@@ -141,14 +165,9 @@ def composition(request: HttpRequest, pk: int) -> HttpResponse:
 def composition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, COMPOSITIONS, "change", pk=pk)
     form = CompositionForm(request.POST or None, instance=form_copy(obj))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_composition(actor=request.user, composition=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Composition saved.")
-            return redirect(obj)
+    if _save_posted(request, form, services.update_composition, composition=obj) is not None:
+        messages.success(request, "Composition saved.")
+        return redirect(obj)
     return render(request, "skillmix/composition_form.html", {"form": form, "composition": obj})
 
 
@@ -168,16 +187,12 @@ def composition_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def post_add(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, COMPOSITIONS, "change", pk=pk)
     form = PostAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = services.add_posts(actor=request.user, composition=obj, **form.service_fields())
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"{len(added)} post{'s' if len(added) != 1 else ''} added.")
-            if "add_another" in request.POST:
-                return redirect("skillmix:post_add", obj.pk)
-            return redirect(obj)
+    added = _save_posted(request, form, services.add_posts, fields=form.service_fields, composition=obj)
+    if added is not None:
+        messages.success(request, f"{len(added)} post{'s' if len(added) != 1 else ''} added.")
+        if "add_another" in request.POST:
+            return redirect("skillmix:post_add", obj.pk)
+        return redirect(obj)
     return render(request, "skillmix/post_form.html", {"form": form, "composition": obj, "post": None})
 
 
@@ -228,14 +243,9 @@ def competencies_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.clear_team_competencies(actor=request.user, team=obj.team)
         messages.success(request, f"{obj.team.name} now uses the default list for its service type.")
         return redirect(obj)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_team_competencies(actor=request.user, team=obj.team, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Required competencies of {obj.team.name} saved.")
-            return redirect(obj)
+    if _save_posted(request, form, services.set_team_competencies, team=obj.team) is not None:
+        messages.success(request, f"Required competencies of {obj.team.name} saved.")
+        return redirect(obj)
     return render(request, "skillmix/competencies_form.html", {"form": form, "composition": obj, "required": required})
 
 
@@ -246,14 +256,10 @@ def competencies_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_create(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, COMPOSITIONS, "change", pk=pk)
     form = ScenarioForm(request.POST or None, composition=obj)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.create_scenario(actor=request.user, composition=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Scenario '{created.name}' started. Add its changes below.")
-            return redirect(created)
+    created = _save_posted(request, form, services.create_scenario, composition=obj)
+    if created is not None:
+        messages.success(request, f"Scenario '{created.name}' started. Add its changes below.")
+        return redirect(created)
     return render(request, "skillmix/scenario_form.html", {"form": form, "composition": obj, "scenario": None})
 
 
@@ -295,14 +301,9 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, SCENARIOS, "change", pk=pk)
     form = ScenarioForm(request.POST or None, instance=form_copy(obj), composition=obj.composition)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_scenario(actor=request.user, scenario=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Scenario saved.")
-            return redirect(obj)
+    if _save_posted(request, form, services.update_scenario, scenario=obj) is not None:
+        messages.success(request, "Scenario saved.")
+        return redirect(obj)
     return render(
         request, "skillmix/scenario_form.html", {"form": form, "composition": obj.composition, "scenario": obj}
     )
@@ -323,14 +324,12 @@ def change_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in dict(ScenarioChange.KIND_CHOICES):
         raise Http404("No such kind of change.")
     form = change_form(kind, obj, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_change(actor=request.user, scenario=obj, kind=kind, **form.service_fields())
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Change added. The before and after below include it.")
-            return redirect(obj)
+    if (
+        _save_posted(request, form, services.add_change, fields=form.service_fields, scenario=obj, kind=kind)
+        is not None
+    ):
+        messages.success(request, "Change added. The before and after below include it.")
+        return redirect(obj)
     label = dict(ScenarioChange.KIND_CHOICES)[kind]
     return render(
         request, "skillmix/change_form.html", {"form": form, "scenario": obj, "kind": kind, "kind_label": label}

@@ -349,13 +349,6 @@ def update_pack(*, actor: Any, pack: RolePack, **changes: Any) -> RolePack:
     return pack
 
 
-def delete_pack(*, actor: Any, pack: RolePack) -> None:
-    if pack.is_national or not policy.can_change_in(actor, pack.trust_id):
-        raise PermissionDenied("You may not remove this pack.")
-    SearchEntry.objects.filter(kind="pack", object_id=pack.pk).delete()
-    delete_row(actor, pack)
-
-
 # Search index -------------------------------------------------------------------------------------
 
 

@@ -9,11 +9,3 @@ BAND_CHOICES = [(b, f"Band {b}") for b in AFC_BANDS]
 def band_index(band: str) -> int:
     """Position of a band in AFC_BANDS (8a < 8b < ... < 9); ValueError for anything else."""
     return AFC_BANDS.index(band.strip().lower())
-
-
-def band_rank(band: str) -> int:
-    """The band as a whole number, with 8a-8d all counted as 8 (used for 'levels' of roles)."""
-    b = band.strip().lower()
-    if b not in AFC_BANDS:
-        raise ValueError(f"'{band}' is not an Agenda for Change band")
-    return 8 if b.startswith("8") else int(b)

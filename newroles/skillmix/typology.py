@@ -71,6 +71,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from newroles.lib.bands import AFC_BANDS  # pure Python too: the typology still runs without Django
+
 __all__ = [
     "AFC_BANDS",
     "KINDS",
@@ -123,8 +125,6 @@ KIND_DEFINITIONS: dict[str, str] = {
         "extending the remit of existing roles into a novel area of practice."
     ),
 }
-
-AFC_BANDS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")
 
 OWN_DISCIPLINE_CHANGES: tuple[str, ...] = ("none", "narrower", "broader")
 

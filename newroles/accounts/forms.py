@@ -50,8 +50,7 @@ class PasswordChangeForm(NHSForm):
 
 
 class AddMemberForm(NHSForm):
-    email = forms.EmailField(label="Email address")
-    display_name = forms.CharField(label="Name", required=False, help_text="Used only if they are new here.")
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(
         choices=Membership.ROLE_CHOICES,
         widget=forms.RadioSelect,
@@ -62,3 +61,26 @@ class AddMemberForm(NHSForm):
 
 class ChangeRoleForm(NHSForm):
     role = forms.ChoiceField(choices=Membership.ROLE_CHOICES, label="Role")
+
+
+class AcceptInvitationForm(NHSForm):
+    """For someone new here: their name and a password of their own, which finish creating their account."""
+
+    display_name = forms.CharField(
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        help_text="At least 12 characters; not a common password and not only numbers.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords do not match.")
+        return data

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz", "/admin/login/", "/public/")
+PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz", "/admin/login/", "/public/", "/accounts/invitations/")
 
 
 class LoginRequiredMiddleware:

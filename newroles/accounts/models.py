@@ -112,3 +112,30 @@ def trust_model() -> Any:
     so it names trusts by the "organisations.Trust" reference rather than importing them.
     """
     return Membership._meta.get_field("trust").related_model
+
+
+class Invitation(models.Model):
+    """An offer, sent by email, to join a trust in a role; it becomes a Membership only when the person accepts.
+
+    A manager invites by email address and learns nothing about whether that address has an account here:
+    the link goes to the address, a newcomer chooses their own password through it, and someone with an
+    account signs in and accepts. Only a digest of the link's secret is stored.
+    """
+
+    trust_path = "trust"
+    audit_secret = ("token_digest",)
+
+    trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="The address the invitation was sent to; only its owner may accept it.")
+    role = models.CharField(max_length=10, choices=Membership.ROLE_CHOICES, default=Membership.VIEWER)
+    token_digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the secret in the link.")
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["trust__name", "email"]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited as {self.get_role_display()}"

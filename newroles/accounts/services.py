@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from newroles.accounts import policy
-from newroles.accounts.models import Membership, User
+from newroles.accounts.models import Invitation, Membership, User
 from newroles.audit.writes import create_row, delete_row, update_row
 
 
@@ -57,9 +63,15 @@ def create_user(
 
 
 def change_password(*, actor: User, user: User, new_password: str) -> None:
-    """Set a new password (validated) and clear the one-time flag."""
+    """Set a new password (validated) and clear the one-time flag.
+
+    The new password must differ from the current one: otherwise a one-time password, which whoever
+    issued it knows, could be kept as the permanent one while the flag that forced the change is cleared.
+    """
     if actor.pk != user.pk and not policy.is_admin(actor):
         raise PermissionDenied("You can only change your own password.")
+    if user.password and check_password(new_password, user.password):
+        raise ValidationError("Choose a new password: it must not be the same as your current password.")
     validate_password(new_password, user)
     # The new hash goes through update_row so the record shows the change (as a digest, never the hash).
     changes = {"password": make_password(new_password), "must_change_password": False}
@@ -68,12 +80,15 @@ def change_password(*, actor: User, user: User, new_password: str) -> None:
 
 @transaction.atomic
 def add_member(*, actor: Any, trust: Any, email: str, role: str, display_name: str = "") -> tuple[Membership, str]:
-    """Add a person to a trust (creating their account with a one-time password if new).
+    """Add a person to a trust at once (creating their account with a one-time password if new).
 
-    Returns (membership, one_time_password or ""). Only the trust's managers and admins may.
+    Returns (membership, one_time_password or ""). Administrators and system jobs only (the `adduser`
+    command, the demo): a trust's managers invite instead (`invite_member`), because adding an existing
+    account directly would let a manager pull anyone, an administrator included, into their trust, and
+    would tell them whether the address has an account.
     """
-    if actor is not None and not policy.can_manage(actor, trust.pk):
-        raise PermissionDenied("Only the trust's managers add members.")
+    if actor is not None and not policy.is_admin(actor):
+        raise PermissionDenied("Trust managers invite members; only administrators add them directly.")
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     secret = ""
@@ -106,3 +121,87 @@ def _keep_a_manager(membership: Membership, new_role: str | None) -> None:
     others = Membership.objects.filter(trust_id=membership.trust_id, role=Membership.MANAGER).exclude(pk=membership.pk)
     if not others.exists():
         raise ValidationError("A trust needs at least one manager: add another manager first.")
+
+
+INVITATION_DAYS = 7
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invite_member(*, actor: Any, trust: Any, email: str, role: str) -> tuple[Invitation, str]:
+    """Email a person an invitation to join the trust in a role; returns (invitation, the link's secret).
+
+    It does the same whether or not the address has an account, and nobody joins until they accept, so a
+    manager can neither learn who has an account nor add an existing account, an administrator's included,
+    without its owner's consent. A new invitation to the same address replaces a pending one.
+    """
+    if actor is not None and not policy.can_manage(actor, trust.pk):
+        raise PermissionDenied("Only the trust's managers add members.")
+    email = User.objects.normalize_email(email).lower()
+    if Membership.objects.filter(user__email__iexact=email, trust=trust).exists():
+        # The manager sees the member list already: saying so reveals nothing new.
+        raise ValidationError({"email": f"{email} is already a member of {trust.name}."})
+    for old in Invitation.objects.filter(trust=trust, email=email, accepted_at=None):
+        delete_row(actor, old, check_policy=False, message="replaced by a new invitation")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        trust=trust,
+        email=email,
+        role=role,
+        token_digest=_digest(token),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    create_row(actor, invitation, check_policy=False)
+    link = settings.SITE_URL.rstrip("/") + reverse("accounts:invitation", args=[token])
+    inviter = f"{actor.name} ({actor.email})" if actor is not None else "An administrator"
+    send_mail(
+        f"Invitation to join {trust.name} on newroles",
+        f"{inviter} has invited you to join {trust.name} as {invitation.get_role_display().lower()} on newroles, "
+        f"the register of new roles in mental health trusts.\n\n"
+        f"To accept, open this link within {INVITATION_DAYS} days:\n{link}\n\n"
+        "If you already have an account you sign in first; if not, you choose your password there.\n"
+        "If you did not expect this invitation, ignore this email.\n",
+        None,
+        [email],
+    )
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The pending, unexpired invitation with this secret, or None."""
+    return (
+        Invitation.objects.select_related("trust")
+        .filter(token_digest=_digest(token), accepted_at=None, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
+    """The invited person (signed in as the invited address) joins the trust in the invited role."""
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDenied("This invitation is for another email address.")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
+        raise ValidationError("This invitation has been used or has expired.")
+    membership = Membership.objects.filter(user=user, trust=invitation.trust).first()
+    if membership is None:
+        membership = Membership(user=user, trust=invitation.trust, role=invitation.role)
+        create_row(user, membership, check_policy=False, message="joined by invitation")
+    update_row(user, invitation, {"accepted_at": timezone.now()}, check_policy=False)
+    return membership
+
+
+@transaction.atomic
+def join_by_invitation(*, invitation: Invitation, display_name: str, password: str) -> User:
+    """A newcomer creates their account with a password of their own and accepts the invitation."""
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError("An account with this address exists: sign in to accept the invitation.")
+    validate_password(password, User(email=invitation.email, username=invitation.email, display_name=display_name))
+    user, _ = create_user(actor=None, email=invitation.email, display_name=display_name, password=password)
+    accept_invitation(invitation=invitation, user=user)
+    return user

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/invitations/<str:token>/", views.invitation, name="invitation"),
     path("trusts/<str:ods_code>/members/", views.members, name="members"),
     path("trusts/<str:ods_code>/members/add/", views.member_add, name="member_add"),
     path("trusts/<str:ods_code>/members/<int:pk>/role/", views.member_role, name="member_role"),

@@ -5,16 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy, services
-from newroles.accounts.forms import AddMemberForm, ChangeRoleForm, PasswordChangeForm, SignInForm
-from newroles.accounts.models import Membership, trust_model
+from newroles.accounts.forms import (
+    AcceptInvitationForm,
+    AddMemberForm,
+    ChangeRoleForm,
+    PasswordChangeForm,
+    SignInForm,
+)
+from newroles.accounts.models import Membership, User, trust_model
 
 
 class SignInView(auth_views.LoginView):
@@ -59,10 +67,12 @@ def _managed_trust(request: HttpRequest, ods_code: str) -> Any:
 def members(request: HttpRequest, ods_code: str) -> HttpResponse:
     trust = _managed_trust(request, ods_code)
     rows = trust.memberships.select_related("user").order_by("user__email")
+    can_manage = policy.can_manage(request.user, trust.pk)
+    invited = trust.invitations.filter(accepted_at=None, expires_at__gt=timezone.now()) if can_manage else []
     return render(
         request,
         "accounts/members.html",
-        {"trust": trust, "memberships": rows, "can_manage": policy.can_manage(request.user, trust.pk)},
+        {"trust": trust, "memberships": rows, "can_manage": can_manage, "invitations": invited},
     )
 
 
@@ -72,22 +82,56 @@ def member_add(request: HttpRequest, ods_code: str) -> HttpResponse:
     if not policy.can_manage(request.user, trust.pk):
         raise PermissionDenied("Only the trust's managers add members.")
     form = AddMemberForm(request.POST or None)
-    secret = ""
     if request.method == "POST" and form.is_valid():
         try:
-            membership, secret = services.add_member(actor=request.user, trust=trust, **form.cleaned_data)
+            invitation, _ = services.invite_member(actor=request.user, trust=trust, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)  # the services name the field ("email") themselves
         else:
-            if not secret:
-                messages.success(request, f"{membership.user.email} added as {membership.get_role_display()}.")
-                return redirect("accounts:members", trust.ods_code)
-            return render(
+            messages.success(
                 request,
-                "accounts/member_added.html",
-                {"trust": trust, "membership": membership, "secret": secret},
+                f"We have emailed an invitation to {invitation.email} to join as "
+                f"{invitation.get_role_display().lower()}. They become a member when they accept it.",
             )
+            return redirect("accounts:members", trust.ods_code)
     return render(request, "accounts/member_add.html", {"trust": trust, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email: a newcomer chooses a password; someone with an account signs in and accepts.
+
+    Public, because a newcomer has no account yet; only the owner of the invited address holds the link.
+    """
+    invite = services.find_invitation(token)
+    if invite is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invite.email).first()
+    if existing is not None and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.user.is_authenticated and request.user.pk != getattr(existing, "pk", None):
+        return render(request, "accounts/invitation_invalid.html", {"other_account": True}, status=403)
+    if existing is not None:
+        if request.method == "POST":
+            membership = services.accept_invitation(invitation=invite, user=existing)
+            messages.success(request, f"You are now a member of {membership.trust.name}.")
+            return redirect(membership.trust.get_absolute_url())
+        return render(request, "accounts/invitation_accept.html", {"invitation": invite})
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.join_by_invitation(
+                invitation=invite,
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome. You are now a member of {invite.trust.name}.")
+            return redirect(invite.trust.get_absolute_url())
+    return render(request, "accounts/invitation_join.html", {"invitation": invite, "form": form})
 
 
 @require_POST

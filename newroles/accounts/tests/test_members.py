@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from newroles.accounts import services
-from newroles.accounts.models import Membership, User
-from newroles.audit.models import ChangeRecord
+from newroles.accounts.models import Invitation, Membership, User
 from newroles.audit.services import history
-from newroles.conftest import client_for
+from newroles.conftest import PASSWORD, client_for
+from newroles.organisations.models import Trust
 
 MEMBERS = reverse("accounts:members", args=["TAH"])
 ADD = reverse("accounts:member_add", args=["TAH"])
@@ -63,8 +67,8 @@ def test_it_requires_manager_access_to_add_a_member(request, who, can_see, can_m
     denied = 403 if can_see else 404
     assert client.get(ADD).status_code == (200 if can_manage else denied)
     response = client.post(ADD, {"email": "new@example.org", "role": "viewer"})
-    assert response.status_code == (200 if can_manage else denied)
-    assert User.objects.filter(email="new@example.org").exists() is can_manage
+    assert response.status_code == (302 if can_manage else denied)
+    assert Invitation.objects.filter(email="new@example.org").exists() is can_manage
 
 
 @pytest.mark.parametrize(("who", "can_see", "can_manage"), PERSONAS)
@@ -96,31 +100,87 @@ def test_a_manager_cannot_reach_another_trusts_members_through_their_own(alice, 
     assert _membership(charlie).role == "editor"
 
 
-def test_adding_a_new_person_shows_a_one_time_password_once(alice, sheffield):
+def _invite(client, email: str, role: str = "viewer"):  # type: ignore[no-untyped-def]
+    return client.post(ADD, {"email": email, "role": role})
+
+
+def _link(mail) -> str:  # type: ignore[no-untyped-def]
+    """The invitation link in an email, as a path."""
+    match = re.search(r"http://[^/\s]+(/accounts/invitations/[^/\s]+/)", mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def test_adding_never_reveals_whether_an_address_has_an_account(alice, charlie, admin_user, mailoutbox):
+    """Behaviour changed: a manager used to see a one-time password for a new address and an immediate
+    membership for an existing one. Now every address gets the same invitation and the same answer."""
     client = client_for(alice)
-    response = client.post(ADD, {"email": "New.Person@Example.org", "display_name": "New Person", "role": "editor"})
-    assert response.status_code == 200
-    assert response.templates[0].name == "accounts/member_added.html"
-    secret = response.context["secret"]
-    assert len(secret) >= 12 and secret in response.content.decode()
+    pages = []
+    for email in ("new.person@example.org", "charlie@example.org", "admin@example.org"):
+        response = _invite(client, email.upper())
+        assert response.status_code == 302 and response.url == MEMBERS
+        (message,) = _messages(response)
+        pages.append((message.replace(email, "EMAIL"), client.get(MEMBERS).content.decode().count(email)))
+    assert len(set(pages)) == 1, pages
+    assert "We have emailed an invitation to EMAIL to join as viewer." in pages[0][0]
+    assert [m.to for m in mailoutbox] == [["new.person@example.org"], ["charlie@example.org"], ["admin@example.org"]]
+    assert len({m.body.replace(m.to[0], "EMAIL").split("/accounts/invitations/")[0] for m in mailoutbox}) == 1
+    # Nobody joined and no account was made: the existing ones only got an email.
+    assert not User.objects.filter(email="new.person@example.org").exists()
+    assert charlie.role_in(Trust.objects.get(ods_code="TAH")) is None
+    assert not admin_user.memberships.exists()
 
+
+def test_a_manager_cannot_add_an_existing_account_directly(alice, admin_user, sheffield):
+    with pytest.raises(PermissionDenied):
+        services.add_member(actor=alice, trust=sheffield, email="admin@example.org", role="manager")
+    assert not admin_user.memberships.exists()
+
+
+def test_a_newcomer_joins_with_their_own_password(alice, sheffield, mailoutbox):
+    _invite(client_for(alice), "New.Person@Example.org", role="editor")
+    link = _link(mailoutbox[0])
+    assert Invitation.objects.get().token_digest not in mailoutbox[0].body  # only the digest is stored
+    client = Client()
+    page = client.get(link)
+    assert page.status_code == 200 and "Create your account for new.person@example.org" in page.content.decode()
+    short = client.post(link, {"display_name": "New Person", "password1": "short", "password2": "short"})
+    assert "too short" in " ".join(short.context["form"].errors["password1"])
+    response = client.post(link, {"display_name": "New Person", "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302 and response.url == sheffield.get_absolute_url()
     user = User.objects.get(email="new.person@example.org")
-    assert (user.display_name, user.must_change_password, user.check_password(secret)) == ("New Person", True, True)
+    assert (user.display_name, user.must_change_password, user.check_password(PASSWORD)) == ("New Person", False, True)
     assert user.role_in(sheffield) == "editor"
-    assert secret not in client.get(MEMBERS).content.decode()
-    assert secret not in str(list(history(user).values_list("before", "after")))
+    assert client.get("/").status_code == 200  # signed in
+    assert Client().get(link).status_code == 404  # used once
 
 
-def test_adding_an_existing_person_adds_only_the_membership(alice, charlie, sheffield):
+def test_an_existing_account_joins_only_by_accepting(alice, charlie, sheffield, mailoutbox):
     password = charlie.password
-    records = ChangeRecord.objects.count()
-    response = client_for(alice).post(ADD, {"email": "CHARLIE@example.org", "role": "viewer"})
-    assert response.status_code == 302 and response.url == MEMBERS
-    assert "charlie@example.org added as Viewer." in _messages(response)
-    charlie.refresh_from_db()
+    _invite(client_for(alice), "CHARLIE@example.org")
+    link = _link(mailoutbox[0])
+    response = Client().get(link)
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    assert client_for(alice).get(link).status_code == 403  # signed in as someone else: not theirs to accept
+    client = client_for(charlie)
+    assert "Accept the invitation" in client.get(link).content.decode()
+    assert charlie.role_in(sheffield) is None
+    response = client.post(link)
+    assert response.status_code == 302
+    charlie = User.objects.get(pk=charlie.pk)
     assert charlie.password == password and not charlie.must_change_password
     assert sorted(charlie.memberships.values_list("trust__ods_code", "role")) == [("RXE", "editor"), ("TAH", "viewer")]
-    assert ChangeRecord.objects.count() == records + 1
+    assert client.post(link).status_code == 404
+
+
+def test_an_expired_or_replaced_invitation_does_not_work(alice, charlie, mailoutbox):
+    client = client_for(alice)
+    _invite(client, "charlie@example.org")
+    _invite(client, "charlie@example.org", role="editor")
+    first, second = _link(mailoutbox[0]), _link(mailoutbox[1])
+    assert client_for(charlie).get(first).status_code == 404
+    Invitation.objects.update(expires_at=timezone.now())
+    assert client_for(charlie).get(second).status_code == 404
 
 
 def test_adding_a_member_twice_is_a_form_error(alice, bob):
@@ -175,6 +235,8 @@ def test_an_invalid_role_changes_nothing(alice, bob):
 def test_the_services_check_who_manages(eve, bob, sheffield):
     with pytest.raises(PermissionDenied):
         services.add_member(actor=eve, trust=sheffield, email="x@example.org", role="viewer")
+    with pytest.raises(PermissionDenied):
+        services.invite_member(actor=eve, trust=sheffield, email="x@example.org", role="viewer")
     with pytest.raises(PermissionDenied):
         services.change_member_role(actor=eve, membership=_membership(bob), role="manager")
     with pytest.raises(PermissionDenied):

@@ -21,9 +21,9 @@ def _change(client: Client, old: str = PASSWORD, new1: str = NEW, new2: str | No
 
 
 @pytest.fixture
-def newcomer(alice, sheffield) -> tuple[User, str]:  # type: ignore[no-untyped-def]
-    """Someone alice has just added: an account with a one-time password."""
-    membership, secret = services.add_member(actor=alice, trust=sheffield, email="new@example.org", role="viewer")
+def newcomer(alice, admin_user, sheffield) -> tuple[User, str]:  # type: ignore[no-untyped-def]
+    """Someone an administrator has just added: an account with a one-time password."""
+    membership, secret = services.add_member(actor=admin_user, trust=sheffield, email="new@example.org", role="viewer")
     return membership.user, secret
 
 
@@ -128,3 +128,17 @@ def test_only_admins_change_someone_elses_password(alice, bob, admin_user):
 def test_the_service_validates_the_password(alice):
     with pytest.raises(ValidationError):
         services.change_password(actor=alice, user=alice, new_password="123")
+
+
+def test_the_one_time_password_cannot_be_kept(newcomer):
+    """Whoever issued the one-time password knows it: it must not become the permanent one."""
+    user, secret = newcomer
+    client = _signed_in(user.email, secret)
+    response = _change(client, old=secret, new1=secret)
+    assert response.status_code == 200
+    assert "must not be the same as your current password" in " ".join(response.context["form"].errors["new_password1"])
+    user.refresh_from_db()
+    assert user.must_change_password and user.check_password(secret)
+    assert client.get("/").url == URL  # still made to choose a new one
+    with pytest.raises(ValidationError):
+        services.change_password(actor=user, user=user, new_password=secret)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "newroles.accounts",
     "newroles.audit",
     "newroles.organisations",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "newroles.audit.middleware.RequestIdMiddleware",
     "newroles.accounts.middleware.LoginRequiredMiddleware",
     "newroles.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "newroles.urls"
@@ -122,6 +125,21 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Sign-in safety. django-axes refuses sign-in for a cool-off after repeated failures, counted per account and,
+# separately, per address (so neither guessing one account from many places nor many accounts from one place
+# works); admins unlock in the admin or with `newroles axes_reset`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("NEWROLES_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWROLES_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "newroles.accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "newroles.accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "newroles.accounts.lockout.client_address"
+# Behind N reverse proxies that append to X-Forwarded-For, the client is the Nth address from its right;
+# 0 (directly exposed) uses the socket's address only, because any client can write that header.
+PROXY_COUNT = env_int("NEWROLES_PROXY_COUNT", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from newroles import views
+from newroles.accounts.lockout import admin_sign_in
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +16,6 @@ urlpatterns = [
     path("", include("newroles.mapping.urls")),
     path("", include("newroles.skillmix.urls")),
     path("", include("newroles.workforce.urls")),
+    path("admin/login/", admin_sign_in),  # the admin signs in through the site's throttled, two-factor sign-in
     path("admin/", admin.site.urls),
 ]

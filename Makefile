@@ -42,6 +42,7 @@ run: install
 	@echo "  newroles is starting on http://127.0.0.1:8000  (Ctrl-C stops the server and the worker)"
 	@echo "  Demo sign-in: editor@demo.test (or viewer@, other@, national@, researcher@, admin@demo.test)"
 	@echo "  Demo password: demo-newroles-2026"
+	@echo "  researcher@ and admin@ also need a second-factor code: $(PY) manage.py demo totp admin@demo.test"
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --interval 1 & \

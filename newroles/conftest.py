@@ -3,13 +3,20 @@
 alice edits (and manages) Sheffield (TAH), bob reads Sheffield, charlie edits Rotherham Doncaster and
 South Humber (RXE), nadia is a national reader, rita a researcher, olive belongs to no trust, and
 admin is an administrator.
+
+`client_for(user)` signs a test client in as the user without a password; for a researcher or an
+administrator it also marks the session as having passed the second factor (as entering a code does), so
+tests of what they may see need not repeat the sign-in; the sign-in itself is tested in accounts' tests.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from newroles.accounts import mfa
 from newroles.accounts import services as accounts
 from newroles.accounts.models import Membership, User
 from newroles.organisations import services as organisations
@@ -104,4 +111,15 @@ def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
+        if mfa.requires_second_factor(user):
+            pass_second_factor(client, user)
     return client
+
+
+def pass_second_factor(client: Client, user: User) -> TOTPDevice:
+    """Mark the client's session as verified by a (test) authenticator app, as OTPMiddleware reads it."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="Test authenticator", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "newroles.accounts",
     "newroles.audit",
     "newroles.organisations",
@@ -57,11 +60,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "newroles.audit.middleware.RequestIdMiddleware",
     "newroles.accounts.middleware.LoginRequiredMiddleware",
+    "newroles.accounts.middleware.SecondFactorRequiredMiddleware",
     "newroles.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
@@ -127,7 +132,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Sign-in safety. django-axes refuses sign-in for a cool-off after repeated failures, counted per account and,
 # separately, per address (so neither guessing one account from many places nor many accounts from one place
-# works); admins unlock in the admin or with `newroles axes_reset`.
+# works); admins unlock in the admin or with `newroles axes_reset`. django-otp: the second factor.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("NEWROLES_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWROLES_LOGIN_COOLOFF_MINUTES", 15))
@@ -140,6 +145,8 @@ AXES_CLIENT_IP_CALLABLE = "newroles.accounts.lockout.client_address"
 # Behind N reverse proxies that append to X-Forwarded-For, the client is the Nth address from its right;
 # 0 (directly exposed) uses the socket's address only, because any client can write that header.
 PROXY_COUNT = env_int("NEWROLES_PROXY_COUNT", 0)
+OTP_TOTP_ISSUER = "newroles"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and access"
 
     def ready(self) -> None:
+        from django_otp.plugins.otp_static.models import StaticToken
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         from newroles.accounts import (
             checks,  # noqa: F401  (registers the deploy check)
             policy,
@@ -15,3 +18,6 @@ class AccountsConfig(AppConfig):
 
         # audit sits below accounts, so it is handed the policy instead of importing it (see audit/access.py).
         access.install(policy)
+        # The audit log records that second-factor secrets changed, never their values (as for password hashes).
+        TOTPDevice.audit_secret = ("key",)
+        StaticToken.audit_secret = ("token",)

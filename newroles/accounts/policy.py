@@ -148,3 +148,11 @@ def require_user(user: Any) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied("Sign in first.")
     return user
+
+
+def may_create_api_token(user: Any, request: Any) -> bool:
+    """Whether this session may create an API token for `user`: researchers and administrators only after
+    their second factor, so a stolen password alone never yields a lasting credential (see accounts.mfa)."""
+    from newroles.accounts import mfa  # here, not at the top: mfa loads django-otp's models, policy loads early
+
+    return mfa.may_create_api_token(user, request)

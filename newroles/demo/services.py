@@ -7,14 +7,21 @@ Personas (password DEMO_PASSWORD for all, documented in the README):
 - national@demo.test  national reader
 - researcher@demo.test researcher
 - admin@demo.test     administrator
+
+The researcher and the administrator also need a second factor. In the demo only, each has an authenticator
+app whose secret is published here (DEMO_TOTP_KEY), so anyone trying the demo can get the current code with
+`newroles demo totp EMAIL` instead of scanning a QR code.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from newroles.accounts import mfa
 from newroles.accounts import services as accounts
 from newroles.accounts.models import Membership, User
 from newroles.audit.writes import create_row, delete_row
@@ -23,6 +30,9 @@ from newroles.organisations import services as organisations
 from newroles.organisations.models import Trust
 
 DEMO_PASSWORD = "demo-newroles-2026"
+# A published secret, like the password: demo accounts are for trying the app, never for real data.
+DEMO_TOTP_KEY = hashlib.sha1(b"newroles demo authenticator").hexdigest()
+DEMO_DEVICE_NAME = "Demo authenticator (published secret)"
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,9 @@ def load_demo() -> list[Persona]:
             )  # fmt: skip
         if p.trust and not Membership.objects.filter(user=user, trust=trusts[p.trust]).exists():
             accounts.add_member(actor=None, trust=trusts[p.trust], email=p.email, role=p.role or "viewer")
+        if mfa.requires_second_factor(user) and not mfa.has_app(user):
+            device = TOTPDevice(user=user, name=DEMO_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
+            create_row(None, device, check_policy=False, message="demo authenticator")
     for code, teams in DEMO_TEAMS.items():
         existing = set(trusts[code].teams.values_list("name", flat=True))
         for name, service_type, description, shared in teams:
@@ -118,7 +131,19 @@ def remove_demo() -> int:
     for user in users:
         for membership in user.memberships.all():
             delete_row(None, membership, check_policy=False)
+        for device in TOTPDevice.objects.filter(user=user):
+            delete_row(None, device, check_policy=False)
         delete_row(None, user, check_policy=False)
     for marker in DemoLoad.objects.all():
         delete_row(None, marker, check_policy=False)
     return len(users)
+
+
+def current_code(email: str) -> str:
+    """The code the demo authenticator of a demo account shows now."""
+    device = TOTPDevice.objects.filter(
+        user__email__iexact=email, user__is_demo=True, name=DEMO_DEVICE_NAME, confirmed=True
+    ).first()
+    if device is None:
+        raise LookupError(f"{email} is not a demo account with the demo authenticator.")
+    return mfa.current_code(device)

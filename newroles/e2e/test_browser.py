@@ -79,3 +79,34 @@ def test_a_manager_converts_a_band_6_vacancy_into_two_nursing_associates(page_as
     assert "short" in main  # the supervision warning: demand exceeds capacity
     assert "£" in main  # the cost difference
     page.screenshot(path=str(Path(tempfile.gettempdir()) / "newroles-scenario.png"), full_page=True)
+
+
+def test_the_researcher_signs_in_through_the_second_factor(page_as, server_url):
+    page = page_as("researcher@demo.test")
+    assert "Rita Researcher" in page.inner_text("header")
+    page.goto(server_url + "/accounts/second-factor/")
+    assert page.url == server_url + "/"  # passed: not asked again in this session
+
+
+def test_the_admin_needs_the_code_for_the_admin_too(browser, server_url):
+    from newroles.e2e.conftest import DEMO_PASSWORD, pass_second_factor
+
+    page = browser.new_page()
+    try:
+        page.goto(server_url + "/admin/")
+        assert page.url.startswith(server_url + "/accounts/login/")  # the admin's own form leads here
+        page.fill("#id_username", "admin@demo.test")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert "/accounts/second-factor/" in page.url
+        code = page.locator("#id_code")
+        assert (code.get_attribute("autocomplete"), code.get_attribute("inputmode")) == ("one-time-code", "numeric")
+        assert page.locator("label[for=id_code]").inner_text().startswith("Code from your authenticator app")
+        page.click("button[type=submit]:has-text('Continue')")
+        assert page.locator(".nhsuk-error-summary").is_visible()  # empty code: the error summary first
+        pass_second_factor(page, "admin@demo.test")
+        page.wait_for_url(server_url + "/admin/")
+        assert "Site administration" in page.inner_text("body")
+    finally:
+        page.close()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newroles.accounts.checks import demo_accounts_in_production
 from newroles.accounts.models import User
@@ -84,3 +86,29 @@ def test_the_deploy_check_warns_while_demo_accounts_exist(db):
     assert "6 demo account(s)" in warning.msg
     User.objects.filter(is_demo=True).update(is_active=False)
     assert demo_accounts_in_production() == []
+
+
+def test_the_demo_researcher_and_admin_sign_in_with_the_printed_code(db):
+    _demo()
+    for email, target in (("researcher@demo.test", "/"), ("admin@demo.test", "/admin/")):
+        client = Client()
+        client.post("/accounts/login/", {"username": email, "password": services.DEMO_PASSWORD})
+        response = client.get(target)
+        assert response.status_code == 302 and response.url.startswith("/accounts/second-factor/?")
+        err = StringIO()
+        out = StringIO()
+        call_command("demo", "totp", email, stdout=out, stderr=err)
+        code = out.getvalue().strip()
+        assert len(code) == 6 and code.isdigit() and "30 seconds" in err.getvalue()
+        response = client.post("/accounts/second-factor/", {"code": code, "next": target})
+        assert response.status_code == 302 and response.url == target
+        assert client.get(target).status_code == 200
+
+
+def test_only_demo_accounts_have_a_printable_code(rita):
+    _demo()
+    with pytest.raises(CommandError):
+        call_command("demo", "totp", "rita@example.org", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("demo", "totp", "editor@demo.test", stdout=StringIO())
+    assert not TOTPDevice.objects.filter(user__email="editor@demo.test").exists()

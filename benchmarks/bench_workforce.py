@@ -41,7 +41,7 @@ MAPPING = {
     "job_role": "Job Role", "occupation_code": "Occupation Code", "staff_group": "Staff Group", "band": "Grade",
     "wte": "Contracted WTE",
 }  # fmt: skip
-LABELLED = ROOT / "newroles" / "workforce" / "tests" / "data" / "labelled_titles.csv"
+LABELLED = ROOT / "newroles" / "roles" / "tests" / "data" / "labelled_titles.csv"
 
 
 def peak_mib() -> float:
@@ -158,7 +158,7 @@ def step_naive(args: argparse.Namespace) -> dict[str, object]:
     """Per-row fuzzy matching as a first attempt would do it: every row against every name and alias."""
     from rapidfuzz import fuzz, process
 
-    from newroles.workforce.normaliser import SUPPLEMENTARY_ALIASES, load_catalogue_roles
+    from newroles.roles.normaliser import SUPPLEMENTARY_ALIASES, load_catalogue_roles
 
     roles = load_catalogue_roles(ROOT / "newroles" / "roles" / "data" / "catalogue.json")
     choices: list[str] = []

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newroles.organisations.models import Trust
+from newroles.roles import normaliser as pure
 from newroles.roles.models import OccupationCode, Role, RoleAlias, RoleCode
-from newroles.workforce import normaliser as pure
 from newroles.workforce.models import TitleDecision
 
 

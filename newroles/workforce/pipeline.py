@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from newroles.workforce.normaliser import Match, Normaliser
+from newroles.roles.normaliser import Match, Normaliser
 
 # Field names the pipeline reads (the import maps a file's columns onto these).
 TRUST_CODE = "trust_code"

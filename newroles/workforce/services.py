@@ -40,6 +40,7 @@ from newroles.imports.registry import ImportKind
 from newroles.lib.bands import AFC_BANDS, band_index
 from newroles.organisations.models import Trust
 from newroles.roles.models import Role, RoleAlias, normalise_title
+from newroles.roles.normaliser import names_a_post_outside_the_catalogue
 from newroles.workforce import pipeline as p
 from newroles.workforce.catalogue import Normalisers, normaliser_for
 from newroles.workforce.extract import ExtractError, is_assignment_header, looks_personal, open_extract, read_columns
@@ -55,10 +56,6 @@ from newroles.workforce.models import (
     TitleDecision,
     month_label,
 )
-
-# The normaliser's own rule for titles outside the catalogue (administrative posts, other professions):
-# read here, not changed, to put those titles after the ones that may be new roles.
-from newroles.workforce.normaliser import _NOT_A_ROLE_RE
 
 # Titles answered below this confidence go to the trust's "titles to resolve" list with their answer
 # as the suggestion: fuzzy matches and code-only answers mostly (exact aliases and rules score >= 0.88).
@@ -903,7 +900,7 @@ def titles_to_resolve(trust: Trust, month: dt.date | None = None) -> list[TitleG
     roles_by_pk = Role.objects.in_bulk()
     roles_by_slug = {r.slug: r for r in roles_by_pk.values()}
     for key, group in groups.items():
-        group.not_a_role = _NOT_A_ROLE_RE.search(key) is not None
+        group.not_a_role = names_a_post_outside_the_catalogue(key)
         merged: dict[str, int] = defaultdict(int)
         for title, headcount in group.titles:
             merged[title] += headcount

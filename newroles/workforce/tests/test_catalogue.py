@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from newroles.roles.models import Role, RoleAlias
+from newroles.roles.normaliser import Normaliser, load_catalogue_roles, load_occupation_codes
 from newroles.workforce.catalogue import catalogue_roles, normaliser_for, trust_aliases
 from newroles.workforce.models import TitleDecision
-from newroles.workforce.normaliser import Normaliser, load_catalogue_roles, load_occupation_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_database_normaliser_matches_the_json_one_on_the_labelled_set() -> N
         load_occupation_codes(ROLES_DATA / "nhs_occupation_codes_v22_1.csv"),
     )
     from_db = normaliser_for(None)
-    with open(HERE / "data" / "labelled_titles.csv", newline="", encoding="utf-8") as handle:
+    with open(ROLES_DATA.parent / "tests" / "data" / "labelled_titles.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     differ = [
         row["title"]

@@ -13,8 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newroles.organisations.models import Trust
+from newroles.roles.normaliser import normalise_csv
 from newroles.workforce.catalogue import normaliser_for
-from newroles.workforce.normaliser import normalise_csv
 
 
 class Command(BaseCommand):

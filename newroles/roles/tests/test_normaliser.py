@@ -22,8 +22,7 @@ from typing import Any
 
 import pytest
 
-from newroles.workforce import normaliser as normaliser_module
-from newroles.workforce.normaliser import (
+from newroles.roles.normaliser import (
     FUZZY_CUTOFF,
     METHODS,
     Match,
@@ -34,6 +33,8 @@ from newroles.workforce.normaliser import (
     load_occupation_codes,
     normalise_csv,
 )
+from newroles.roles.normaliser import codes as codes_module
+from newroles.roles.normaliser import engine as normaliser_module
 
 HERE = Path(__file__).resolve().parent
 LABELLED = HERE / "data" / "labelled_titles.csv"
@@ -734,7 +735,7 @@ def test_detailed_staff_groups_map_to_the_lookups_own_staff_groups() -> None:
             broad_by_detailed.setdefault(row["detailed_staff_group"], set()).add(row["broad_staff_group"])
             main_by_detailed.setdefault(row["detailed_staff_group"], set()).add(row["main_staff_group"])
     for detailed, broad in broad_by_detailed.items():
-        group = normaliser_module._nwd_group(detailed)
+        group = codes_module._nwd_group(detailed)
         if group is None:
             continue
         if group == "NHS infrastructure support":
@@ -775,7 +776,7 @@ def test_answers_do_not_depend_on_the_process_hash_seed() -> None:
     import sys
 
     code = (
-        "from newroles.workforce.normaliser import *;"
+        "from newroles.roles.normaliser import *;"
         f"n = Normaliser(load_catalogue_roles({str(CATALOGUE)!r}));"
         "print([n.normalise(t).cleaned for t in ('EMHP Traiene', 'Band 7 Traiene Pharmacist')])"
     )

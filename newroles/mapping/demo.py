@@ -28,7 +28,7 @@ from newroles.mapping import services
 from newroles.mapping.models import COMPLETED, PHASE1_INTERVIEW, QUESTIONNAIRE, Deployment, Engagement
 from newroles.organisations.models import Trust
 from newroles.roles.models import Role
-from newroles.workforce.catalogue import Normalisers
+from newroles.workforce.normalisers import normalisers as staff_record_normalisers
 
 SEED = 2023
 # Trusts engaged in phase 1 by region code: the briefing's table.
@@ -330,7 +330,7 @@ def load_mapping_demo() -> dict[str, int]:
             plans[trust.pk].roles.append(profile)
             _deploy(rng, plans[trust.pk], profile, next(titles), roles.get(profile.slug))
             counts["deployments"] += 1
-    normalisers = Normalisers()  # read the catalogue once for all the titles below
+    normalisers = staff_record_normalisers()  # read the catalogue once for all the titles below
     for title, own_reasons, intended in UNMAPPED_TITLES:
         plan = plans[rng.choice(engaged).pk]
         reasons = _reasons(rng, own_reasons)

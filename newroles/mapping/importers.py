@@ -156,9 +156,9 @@ class DeploymentImport(ImportKind):
 
     @staticmethod
     def _normalisers(ctx: ImportContext) -> Any:
-        from newroles.workforce.catalogue import Normalisers
+        from newroles.workforce.normalisers import normalisers
 
-        return ctx.cache.setdefault("normalisers", Normalisers())
+        return ctx.cache.setdefault("normalisers", normalisers())
 
     def _fields(self, values: dict[str, str], ctx: ImportContext) -> dict[str, Any]:
         fields: dict[str, Any] = {}

@@ -31,49 +31,24 @@ from newroles.mapping.models import (
     Engagement,
 )
 from newroles.organisations.models import Region, Team, Trust
-from newroles.roles.models import Role, RoleAlias, normalise_title
+from newroles.roles import titles
+from newroles.roles.models import Role
 from newroles.skillmix import guided
 from newroles.skillmix.typology import KIND_LABELS, KINDS
+from newroles.workforce.normalisers import normalisers as staff_record_normalisers
 
 # Resolving local titles ---------------------------------------------------------------------------
 
 
-# A title the normaliser places with less confidence than this stays unmapped, for a person to resolve.
-RESOLVE_CONFIDENCE = 0.8
-
-
-def resolve_title(trust: Trust | None, title: str, *, normalisers: Any = None) -> Role | None:
+def resolve_title(trust: Trust | None, title: str, *, normalisers: titles.Normalisers | None = None) -> Role | None:
     """The canonical role a trust's local title means, or None when nothing matches well enough.
 
-    Every caller (the form, the import, the demo) resolves through this one function: first an exact
-    match on the trust's and the national aliases, then the staff-record title normaliser (band and site
-    text, abbreviations, spelling drift, a calibrated fuzzy match), which abstains rather than guess.
-    Bulk callers pass one `workforce.catalogue.Normalisers` so the catalogue is read once.
+    Every caller (the form, the import, the demo) resolves through this one function: the catalogue's
+    resolution (`roles.titles.resolve_title`: exact aliases, then the title normaliser), with the titles
+    the trust marked "not a new role" in its staff record. Bulk callers pass one `Normalisers` (from
+    `workforce.normalisers.normalisers()`) so the catalogue is read once.
     """
-    role = exact_alias_match(trust, title)
-    if role is not None or not (title or "").strip():
-        return role
-    from newroles.workforce.catalogue import Normalisers  # the workforce app builds on this one
-
-    normalisers = normalisers or Normalisers()
-    match = normalisers.for_trust(trust).normalise(title)
-    if match.slug is None or match.confidence < RESOLVE_CONFIDENCE:
-        return None
-    return Role.objects.filter(slug=match.slug).first()
-
-
-def exact_alias_match(trust: Trust | None, title: str) -> Role | None:
-    """Match the normalised title against approved aliases (the trust's own first, then national ones),
-    then against the roles' own names."""
-    key = normalise_title(title or "")
-    if not key:
-        return None
-    owners = Q(trust__isnull=True) | Q(trust=trust) if trust is not None else Q(trust__isnull=True)
-    aliases = list(RoleAlias.objects.filter(owners, normalised=key, status=RoleAlias.APPROVED).select_related("role"))
-    aliases.sort(key=lambda a: a.trust_id is None)  # the trust's own alias wins over a national one
-    if aliases:
-        return aliases[0].role
-    return next((r for r in Role.objects.all() if normalise_title(r.name) == key), None)
+    return titles.resolve_title(trust, title, normalisers=normalisers or staff_record_normalisers())
 
 
 # Deployments --------------------------------------------------------------------------------------

@@ -42,7 +42,6 @@ from newroles.organisations.models import Trust
 from newroles.roles.models import Role, RoleAlias, normalise_title
 from newroles.roles.normaliser import names_a_post_outside_the_catalogue
 from newroles.workforce import pipeline as p
-from newroles.workforce.catalogue import Normalisers, normaliser_for
 from newroles.workforce.extract import ExtractError, is_assignment_header, looks_personal, open_extract, read_columns
 from newroles.workforce.importers import EXTRACT, personal_mapping_problems
 from newroles.workforce.models import (
@@ -56,6 +55,7 @@ from newroles.workforce.models import (
     TitleDecision,
     month_label,
 )
+from newroles.workforce.normalisers import normaliser_for, normalisers
 
 # Titles answered below this confidence go to the trust's "titles to resolve" list with their answer
 # as the suggestion: fuzzy matches and code-only answers mostly (exact aliases and rules score >= 0.88).
@@ -369,11 +369,11 @@ def _aggregate(
         extract.cleanup()
     if frame.is_empty():
         raise ImportFailed("The file has column names but no rows of data.")
-    normalisers = Normalisers()
+    by_trust = normalisers()
     national = "" not in trusts
     aggregated = p.aggregate(
         frame,
-        lambda code: normalisers.for_trust(trusts.get(code) if national else trusts[""]),
+        lambda code: by_trust.for_trust(trusts.get(code) if national else trusts[""]),
         progress=_scaled(report, 0.3, 0.8),
         processes=processes or int(getattr(settings, "WORKFORCE_PROCESSES", 2)),
     )

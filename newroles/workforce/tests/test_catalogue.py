@@ -9,8 +9,9 @@ import pytest
 
 from newroles.roles.models import Role, RoleAlias
 from newroles.roles.normaliser import Normaliser, load_catalogue_roles, load_occupation_codes
-from newroles.workforce.catalogue import catalogue_roles, normaliser_for, trust_aliases
+from newroles.roles.titles import catalogue_roles
 from newroles.workforce.models import TitleDecision
+from newroles.workforce.normalisers import normaliser_for, trust_aliases
 
 pytestmark = pytest.mark.django_db
 

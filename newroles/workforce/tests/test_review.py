@@ -11,8 +11,8 @@ from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
 from newroles.roles.models import Role, RoleAlias
 from newroles.workforce import services
-from newroles.workforce.catalogue import normaliser_for
 from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount, TitleDecision
+from newroles.workforce.normalisers import normaliser_for
 from newroles.workforce.tests.conftest import APRIL, post, rows_of
 
 pytestmark = pytest.mark.django_db

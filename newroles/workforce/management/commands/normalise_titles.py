@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newroles.organisations.models import Trust
 from newroles.roles.normaliser import normalise_csv
-from newroles.workforce.catalogue import normaliser_for
+from newroles.workforce.normalisers import normaliser_for
 
 
 class Command(BaseCommand):

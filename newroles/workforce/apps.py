@@ -5,3 +5,12 @@ class WorkforceConfig(AppConfig):
     name = "newroles.workforce"
     label = "workforce"
     verbose_name = "Workforce data from staff records"
+
+    def ready(self) -> None:
+        # Approving a national alias changes what titles mean for every trust, so every trust's staff
+        # record is recounted in the background. The catalogue (roles) sits below this app and may not
+        # import it, so it sends a signal and this app listens; dispatch_uid keeps one connection.
+        from newroles.roles.signals import national_alias_approved
+        from newroles.workforce.tasks import recount_after_catalogue_change
+
+        national_alias_approved.connect(recount_after_catalogue_change, dispatch_uid="workforce.recount")

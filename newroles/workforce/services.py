@@ -39,8 +39,10 @@ from newroles.imports import engine
 from newroles.imports.registry import ImportKind
 from newroles.lib.bands import AFC_BANDS, band_index
 from newroles.organisations.models import Trust
+from newroles.roles.aliases import propose_alias
 from newroles.roles.models import Role, RoleAlias, normalise_title
 from newroles.roles.normaliser import names_a_post_outside_the_catalogue
+from newroles.roles.services import save_alias
 from newroles.workforce import pipeline as p
 from newroles.workforce.extract import ExtractError, is_assignment_header, looks_personal, open_extract, read_columns
 from newroles.workforce.importers import EXTRACT, personal_mapping_problems
@@ -942,8 +944,6 @@ def decide_title(
         raise ValidationError("Choose what the title means.")
     if outcome != TitleDecision.NOT_NEW and role is None:
         raise ValidationError("Choose the role the title means.")
-    from newroles.roles.services import save_alias
-
     example = (
         ExtractTitle.objects.filter(trust=trust, cleaned=key).order_by("-month", "-headcount")
         .values_list("title", flat=True).first() or ""
@@ -985,48 +985,6 @@ def mark_not_new(*, actor: Any, trust: Trust, keys: Sequence[str]) -> int:
             decide_title(actor=actor, trust=trust, key=key, outcome=TitleDecision.NOT_NEW, recount_after=False)
         recount(actor=actor, trust=trust, reason=f"{len(keys)} titles marked not a new role")
     return len(keys)
-
-
-def propose_alias(*, actor: Any, trust: Trust, role: Role, title: str) -> RoleAlias | None:
-    """Propose a trust's title to the national catalogue: a national alias with status "proposed", which
-    matches nothing until a curator approves it. None when the catalogue already has (or was already
-    proposed) that title."""
-    require_editor(actor, trust)
-    normalised = normalise_title(title)
-    if RoleAlias.objects.filter(trust__isnull=True, normalised=normalised).exists():
-        return None
-    alias = RoleAlias(
-        role=role, title=title, trust=None, status=RoleAlias.PROPOSED, kind="variant",
-        source=f"proposed by {trust.ods_code}"[:100],
-    )  # fmt: skip
-    return create_row(actor, alias, message=f"proposed to the national catalogue by {trust.name}", check_policy=False)
-
-
-def proposed_aliases() -> list[RoleAlias]:
-    return list(
-        RoleAlias.objects.filter(trust__isnull=True, status=RoleAlias.PROPOSED).select_related("role").order_by("title")
-    )
-
-
-def approve_alias(*, actor: Any, alias: RoleAlias) -> RoleAlias:
-    """A curator approves a proposed national alias; every trust's counts are then recounted (in the background)."""
-    from newroles.roles.services import require_curator, save_alias
-
-    require_curator(actor)
-    alias, _ = save_alias(actor=actor, role=alias.role, title=alias.title, trust=None, status=RoleAlias.APPROVED)
-    from newroles.workforce.tasks import recount_trusts
-
-    recount_trusts.enqueue()
-    return alias
-
-
-def reject_alias(*, actor: Any, alias: RoleAlias) -> None:
-    from newroles.roles.services import require_curator
-
-    require_curator(actor)
-    if alias.trust_id is not None or alias.status != RoleAlias.PROPOSED:
-        raise ValidationError("Only a proposed national alias can be rejected.")
-    delete_row(actor, alias, message="proposal rejected", check_policy=False)
 
 
 # Recounting ---------------------------------------------------------------------------------------

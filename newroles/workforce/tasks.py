@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
 
@@ -19,3 +21,9 @@ def recount_trusts() -> int:
     from newroles.workforce.services import recount_all
 
     return recount_all(actor=None)
+
+
+def recount_after_catalogue_change(sender: Any, **kwargs: Any) -> None:
+    """A curator approved a national alias (`roles.signals.national_alias_approved`): recount every trust
+    in the background, as the title may now mean a role at any of them."""
+    recount_trusts.enqueue()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newroles.accounts import policy
 from newroles.lib.exports import download
 from newroles.organisations.models import Trust
+from newroles.roles import aliases as catalogue_aliases
 from newroles.roles.models import RoleAlias
 from newroles.roles.services import is_curator
 from newroles.workforce import quality, services
@@ -478,10 +479,10 @@ def aliases(request: HttpRequest) -> HttpResponse:
             RoleAlias, pk=request.POST.get("alias"), trust__isnull=True, status=RoleAlias.PROPOSED
         )
         if request.POST.get("action") == "approve":
-            services.approve_alias(actor=request.user, alias=alias)
+            catalogue_aliases.approve_alias(actor=request.user, alias=alias)
             messages.success(request, f"‘{alias.title}’ is now a national title for {alias.role.name}.")
         elif request.POST.get("action") == "reject":
-            services.reject_alias(actor=request.user, alias=alias)
+            catalogue_aliases.reject_alias(actor=request.user, alias=alias)
             messages.success(request, f"The proposal ‘{alias.title}’ was rejected.")
         return redirect("workforce:aliases")
-    return render(request, "workforce/aliases.html", {"proposals": services.proposed_aliases()})
+    return render(request, "workforce/aliases.html", {"proposals": catalogue_aliases.proposed_aliases()})

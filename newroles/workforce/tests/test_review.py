@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
+from newroles.roles import aliases
 from newroles.roles.models import Role, RoleAlias
 from newroles.workforce import services
 from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount, TitleDecision
@@ -167,11 +168,11 @@ def test_a_proposal_matches_nothing_until_a_curator_approves_it(sheffield, rothe
 
 def test_a_curator_rejects_a_proposal(eve, rita, sheffield, review_import) -> None:
     stv = Role.objects.get(slug="support_time_recovery_worker")
-    proposal = services.propose_alias(actor=eve, trust=sheffield, role=stv, title="Recovery navigator")
+    proposal = aliases.propose_alias(actor=eve, trust=sheffield, role=stv, title="Recovery navigator")
     assert proposal is not None
-    assert services.propose_alias(actor=eve, trust=sheffield, role=stv, title="Recovery Navigator") is None
+    assert aliases.propose_alias(actor=eve, trust=sheffield, role=stv, title="Recovery Navigator") is None
     with pytest.raises(PermissionDenied):
-        services.reject_alias(actor=eve, alias=proposal)
+        aliases.reject_alias(actor=eve, alias=proposal)
     client_for(rita).post(reverse("workforce:aliases"), {"alias": proposal.pk, "action": "reject"})
     assert not RoleAlias.objects.filter(pk=proposal.pk).exists()
 

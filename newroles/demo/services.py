@@ -27,6 +27,7 @@ from newroles.accounts.models import Membership, User
 from newroles.audit.writes import create_row, delete_row
 from newroles.demo.models import DemoLoad
 from newroles.organisations import services as organisations
+from newroles.organisations.demo import DEMO_TEAMS
 from newroles.organisations.models import Trust
 
 DEMO_PASSWORD = "demo-newroles-2026"
@@ -56,27 +57,6 @@ PERSONAS = [
     Persona("researcher@demo.test", "Rita Researcher", "research team", researcher=True),
     Persona("admin@demo.test", "Adam Admin", "administrator", admin=True),
 ]  # fmt: skip
-
-DEMO_TEAMS = {
-    "TAH": [
-        ("CMHT North", "community", "Community mental health team, north of the city.", True),
-        ("CMHT South", "community", "Community mental health team, south of the city.", False),
-        (
-            "Crisis Resolution and Home Treatment",
-            "crisis",
-            "24-hour crisis assessment and home treatment.",
-            True,
-        ),
-        ("Early Intervention in Psychosis", "early_intervention", "First-episode psychosis service.", False),
-        ("Maple Ward", "inpatient", "Adult acute inpatient ward.", False),
-        ("Perinatal Mental Health", "perinatal", "Community perinatal service.", False),
-    ],
-    "RXE": [
-        ("Doncaster CMHT", "community", "Community mental health team.", True),
-        ("Rotherham Talking Therapies", "talking_therapies", "NHS Talking Therapies service.", False),
-        ("Mental Health Support Team – Schools", "schools", "Education mental health practitioners.", False),
-    ],
-}
 
 
 def is_loaded() -> bool:

@@ -335,9 +335,8 @@ def load_mapping_demo() -> dict[str, int]:
         plan = plans[rng.choice(engaged).pk]
         reasons = _reasons(rng, own_reasons)
         started = rng.randint(2019, 2023)
-        role = services.resolve_title(plan.trust, title, normalisers=normalisers)
         services.create_deployment(
-            actor=None, trust=plan.trust, local_title=title, role=role,
+            actor=None, trust=plan.trust, local_title=title, normalisers=normalisers,
             status="active", first_post_started=dt.date(started, rng.randint(1, 12), 1),
             reasons=reasons, reason_other=OTHER_REASON_TEXT if "other" in reasons else "",
             stance=_stance(rng, reasons), trust_newness="new_role", intended_kinds=list(intended),

@@ -30,6 +30,7 @@ from newroles.mapping.models import (
     Deployment,
 )
 from newroles.roles.models import Role, normalise_title
+from newroles.workforce.normalisers import normalisers as staff_record_normalisers
 
 LIST_SEPARATORS = re.compile(r"[;|\n]+")
 
@@ -139,26 +140,18 @@ class DeploymentImport(ImportKind):
         return reverse("mapping:trust", args=[trust.ods_code])
 
     def import_row(self, values: dict[str, str], ctx: ImportContext) -> str:
-        title = values["local_title"].strip()
-        fields = self._fields(values, ctx)
-        existing = Deployment.objects.filter(trust=ctx.trust, local_title__iexact=title).first()
-        if existing is not None:
-            if "role" not in fields and existing.role_id is None:
-                resolved = services.resolve_title(ctx.trust, title, normalisers=self._normalisers(ctx))
-                if resolved is not None:
-                    fields["role"] = resolved
-            services.update_deployment(actor=ctx.actor, deployment=existing, message="import", **fields)
-            return "updated"
-        if "role" not in fields:
-            fields["role"] = services.resolve_title(ctx.trust, title, normalisers=self._normalisers(ctx))
-        services.create_deployment(actor=ctx.actor, trust=ctx.trust, local_title=title, message="import", **fields)
-        return "created"
+        _deployment, created = services.save_by_title(
+            actor=ctx.actor, trust=ctx.trust, local_title=values["local_title"].strip(), message="import",
+            normalisers=self._normalisers(ctx), **self._fields(values, ctx),
+        )  # fmt: skip
+        return "created" if created else "updated"
 
     @staticmethod
     def _normalisers(ctx: ImportContext) -> Any:
-        from newroles.workforce.normalisers import normalisers
-
-        return ctx.cache.setdefault("normalisers", normalisers())
+        """One set of normalisers for the whole file, so the catalogue is read once."""
+        if "normalisers" not in ctx.cache:
+            ctx.cache["normalisers"] = staff_record_normalisers()
+        return ctx.cache["normalisers"]
 
     def _fields(self, values: dict[str, str], ctx: ImportContext) -> dict[str, Any]:
         fields: dict[str, Any] = {}

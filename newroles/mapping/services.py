@@ -80,17 +80,54 @@ def _check_teams(trust: Trust, teams: Iterable[Team]) -> list[Team]:
 
 @transaction.atomic
 def create_deployment(
-    *, actor: Any, trust: Trust, local_title: str, teams: Iterable[Team] = (), message: str = "", **fields: Any
+    *,
+    actor: Any,
+    trust: Trust,
+    local_title: str,
+    teams: Iterable[Team] = (),
+    message: str = "",
+    normalisers: titles.Normalisers | None = None,
+    **fields: Any,
 ) -> Deployment:
     """Record a role at a trust. Only the trust's editors and managers (or admins) may.
 
-    Teams must be the trust's own. With no role given the deployment is kept unmapped, to be resolved.
+    Teams must be the trust's own. This is where a title is resolved: with no `role` given, the title is
+    matched to a catalogue role (`resolve_title`; bulk callers pass one `normalisers`); a role of None
+    given on purpose keeps the deployment unmapped. Either way an unmatched title waits to be resolved.
     """
+    if "role" not in fields:
+        fields["role"] = resolve_title(trust, local_title, normalisers=normalisers)
     teams = _check_teams(trust, teams)
     deployment = create_row(actor, Deployment(trust=trust, local_title=local_title, **fields), message=message)
     if teams:
         update_row(actor, deployment, {"teams": teams}, message=message or "teams")
     return deployment
+
+
+@transaction.atomic
+def save_by_title(
+    *,
+    actor: Any,
+    trust: Trust,
+    local_title: str,
+    message: str = "",
+    normalisers: titles.Normalisers | None = None,
+    **fields: Any,
+) -> tuple[Deployment, bool]:
+    """Create the trust's deployment with this title, or update the one it has (titles compared without
+    case): the import's row. Returns (deployment, created). A title given no role is resolved when the
+    deployment is new or still unmapped; a mapped deployment keeps its role."""
+    existing = Deployment.objects.filter(trust=trust, local_title__iexact=local_title).first()
+    if existing is None:
+        deployment = create_deployment(
+            actor=actor, trust=trust, local_title=local_title, message=message, normalisers=normalisers, **fields
+        )
+        return deployment, True
+    if "role" not in fields and existing.role_id is None:
+        resolved = resolve_title(trust, local_title, normalisers=normalisers)
+        if resolved is not None:
+            fields["role"] = resolved
+    return update_deployment(actor=actor, deployment=existing, message=message, **fields), False
 
 
 @transaction.atomic

@@ -24,4 +24,11 @@ urlpatterns = [
     path("map/engagements/add/", views.engagement_create, name="engagement_create"),
     path("map/engagements/<int:pk>/edit/", views.engagement_edit, name="engagement_edit"),
     path("map/engagements/<int:pk>/delete/", views.engagement_delete, name="engagement_delete"),
+    # The staff record beside the map: a tab of the trust's staff-record pages, so under their address.
+    path("workforce/<str:ods_code>/figures/", views.staff_record, name="staff_record"),
+    path(
+        "workforce/<str:ods_code>/suggestions/<int:pk>/<str:action>/",
+        views.staff_record_suggestion,
+        name="staff_record_suggestion",
+    ),
 ]

@@ -25,6 +25,7 @@ from newroles.lib import charts
 from newroles.lib.exports import download
 from newroles.lib.forms import form_copy
 from newroles.mapping import services
+from newroles.mapping import staff_record as staff_record_services
 from newroles.mapping.filters import DeploymentFilter, EngagementFilter
 from newroles.mapping.forms import DeploymentForm, EngagementForm, ResolveForm
 from newroles.mapping.models import (
@@ -42,6 +43,8 @@ from newroles.mapping.tiles import RegionValue, count_legend, share_legend, tile
 from newroles.organisations.models import Region, Team, Trust
 from newroles.roles.models import Role
 from newroles.skillmix.typology import KIND_DEFINITIONS, KIND_LABELS, KINDS
+from newroles.workforce.access import staff_record_trust
+from newroles.workforce.models import StaffRecordSuggestion
 
 PAGE_SIZE = 50
 NEWNESS_LABELS = dict(TRUST_NEWNESS_CHOICES)
@@ -379,7 +382,7 @@ def deployment_create(request: HttpRequest, ods_code: str) -> HttpResponse:
                           user=request.user, initial=initial)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data.get("role"):
-            form.cleaned_data["role"] = services.resolve_title(trust_obj, form.cleaned_data["local_title"])
+            del form.cleaned_data["role"]  # no role chosen: create_deployment matches the title to one
         created = _save_deployment(request, form, trust_obj, None)
         if created is not None:
             if created.role_id:
@@ -512,3 +515,39 @@ def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Engagement removed.")
         return redirect("mapping:engagements")
     return render(request, "mapping/engagement_delete.html", {"engagement": obj})
+
+
+# The staff record beside the map ------------------------------------------------------------------
+
+
+def staff_record(request: HttpRequest, ods_code: str) -> HttpResponse:
+    obj = staff_record_trust(request, ods_code)
+    month, rows = staff_record_services.map_rows(obj)
+    suggestions = StaffRecordSuggestion.objects.filter(trust=obj).select_related("role", "deployment")
+    context = {
+        "trust": obj,
+        "month": month,
+        "rows": rows,
+        "suggestions": [s for s in suggestions if s.status == StaffRecordSuggestion.OPEN],
+        "decided": [s for s in suggestions if s.status != StaffRecordSuggestion.OPEN],
+        "can_edit": policy.can_change_in(request.user, obj.pk),
+    }
+    return render(request, "mapping/staff_record.html", context)
+
+
+@require_POST
+def staff_record_suggestion(request: HttpRequest, ods_code: str, pk: int, action: str) -> HttpResponse:
+    obj = staff_record_trust(request, ods_code, "change")
+    suggestion = policy.get_for_user(
+        request.user, StaffRecordSuggestion.objects.filter(trust=obj).select_related("role", "trust"), "change", pk=pk
+    )
+    try:
+        if action == "accept":
+            deployment = staff_record_services.accept_suggestion(actor=request.user, suggestion=suggestion)
+            messages.success(request, f"{suggestion.role.name} is now on the map as ‘{deployment.local_title}’.")
+        else:
+            staff_record_services.dismiss_suggestion(actor=request.user, suggestion=suggestion)
+            messages.success(request, f"The suggestion for {suggestion.role.name} was dismissed.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("mapping:staff_record", obj.ods_code)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from newroles.demo.services import DEMO_TEAMS
+from newroles.organisations.demo import DEMO_TEAMS
 from newroles.organisations.models import Trust
 from newroles.workforce import services
 from newroles.workforce.models import ExtractImport

@@ -44,6 +44,7 @@ from newroles.roles.models import Role, RoleAlias, normalise_title
 from newroles.roles.normaliser import names_a_post_outside_the_catalogue
 from newroles.roles.services import save_alias
 from newroles.workforce import pipeline as p
+from newroles.workforce.access import require_editor
 from newroles.workforce.extract import ExtractError, is_assignment_header, looks_personal, open_extract, read_columns
 from newroles.workforce.importers import EXTRACT, personal_mapping_problems
 from newroles.workforce.models import (
@@ -53,11 +54,11 @@ from newroles.workforce.models import (
     ExtractTitle,
     StaffCount,
     StaffRecordFigure,
-    StaffRecordSuggestion,
     TitleDecision,
     month_label,
 )
 from newroles.workforce.normalisers import normaliser_for, normalisers
+from newroles.workforce.signals import month_counted
 
 # Titles answered below this confidence go to the trust's "titles to resolve" list with their answer
 # as the suggestion: fuzzy matches and code-only answers mostly (exact aliases and rules score >= 0.88).
@@ -156,11 +157,6 @@ def remove_stale_uploads() -> int:
 
 
 # Starting an import -------------------------------------------------------------------------------
-
-
-def require_editor(actor: Any, trust: Trust) -> None:
-    if actor is not None and not policy.can_change_in(actor, trust.pk):
-        raise PermissionDenied("Only the trust's editors import its staff record.")
 
 
 def start_upload(*, actor: Any, trust: Trust, month: dt.date, filename: str, chunks: Iterable[bytes]) -> ExtractImport:
@@ -329,7 +325,7 @@ def run_import(
         with batch(), transaction.atomic():
             _replace_month(obj, aggregated, "", actor)
             reporter(0.95, "Updating the map")
-            _update_map(obj, actor)
+            write_figures(obj, actor)
         reporter(1.0, "Done")
     except (ExtractError, ImportFailed) as exc:
         return _fail(obj, str(exc), actor=actor)
@@ -427,7 +423,7 @@ def run_national_import(
                 message="national staff-record extract",
             )  # fmt: skip
             _replace_month(obj, aggregated, code, actor)
-            _update_map(obj, actor)
+            write_figures(obj, actor)
             result.imports.append(obj)
     reporter(1.0, "Done")
     return result
@@ -621,21 +617,11 @@ def _replace_month(obj: ExtractImport, aggregated: p.Aggregated, code: str, acto
     )  # fmt: skip
 
 
-# The map ------------------------------------------------------------------------------------------
-
-
-def _update_map(obj: ExtractImport, actor: Any) -> dict[str, int]:
-    """Turn the month's counts into staff-record figures per role, update the deployments whose figures
-    come from the staff record, and suggest new roles found in the staff record but not on the map.
-
-    A figure a person entered (source other than the staff record) is never overwritten: the figure is
-    kept beside it, and the pages flag the difference.
-    """
-    from newroles.mapping.models import Deployment
-    from newroles.mapping.services import update_deployment
-
+def write_figures(obj: ExtractImport, actor: Any) -> dict[int, dict[str, Any]]:
+    """Turn the month's counts into staff-record figures per role, then tell the apps built on the staff
+    record (`signals.month_counted`: the map keeps its deployments' figures current). Returns the
+    figures, role id -> headcount, WTE and staff in training."""
     trust, month = obj.trust, obj.month
-    outcome = {"figures": 0, "deployments_updated": 0, "suggestions": 0}
     rows = (
         StaffCount.objects.filter(trust=trust, month=month, role__isnull=False)
         .values("role")
@@ -652,143 +638,8 @@ def _update_map(obj: ExtractImport, actor: Any) -> dict[str, int]:
         )
         for role_id, r in figures.items()
     )  # fmt: skip
-    outcome["figures"] = len(figures)
-
-    latest = (
-        ExtractImport.objects.filter(trust=trust, is_current=True).order_by("-month").values_list("month", flat=True)
-    )
-    if latest.first() != month:
-        return outcome  # an older month re-imported: the map shows the latest month's figures
-    as_of = month_end(month)
-    deployments = defaultdict(list)
-    for d in Deployment.objects.filter(trust=trust, role__isnull=False):
-        deployments[d.role_id].append(d)
-    for role_id, r in figures.items():
-        own = deployments.get(role_id, [])
-        if len(own) == 1 and _staff_record_may_write(own[0]):
-            deployment = own[0]
-            changes = {"headcount": r["headcount"], "wte": Decimal(r["wte"] or 0).quantize(Decimal("0.01")),
-                       "figures_as_of": as_of, "figures_source": "staff_record"}  # fmt: skip
-            try:
-                update_deployment(actor=actor, deployment=deployment, message="staff record", **changes)
-                outcome["deployments_updated"] += 1
-            except (ValidationError, PermissionDenied):
-                pass  # the page still shows the staff-record figure beside the deployment
-    new_roles = {r.pk: r for r in Role.objects.filter(pk__in=figures).exclude(newness="established")}
-    examples: dict[int, tuple[int, str]] = {}
-    for role_id, title, headcount in ExtractTitle.objects.filter(
-        trust=trust, month=month, role_id__in=list(new_roles)
-    ).values_list("role_id", "title", "headcount"):
-        if headcount > examples.get(role_id, (-1, ""))[0]:
-            examples[role_id] = (headcount, title)
-    suggestions = {s.role_id: s for s in StaffRecordSuggestion.objects.filter(trust=trust)}
-    for role_id, role in new_roles.items():
-        if deployments.get(role_id):
-            continue
-        r = figures[role_id]
-        values = {"month": month, "headcount": r["headcount"], "wte": Decimal(r["wte"] or 0).quantize(Decimal("0.01")),
-                  "example_title": examples.get(role_id, (0, ""))[1][:300]}  # fmt: skip
-        suggestion = suggestions.get(role_id)
-        if suggestion is None:
-            create_row(actor, StaffRecordSuggestion(trust=trust, role=role, **values),
-                       message="found in staff record", check_policy=False)  # fmt: skip
-        elif suggestion.status == StaffRecordSuggestion.OPEN:
-            update_row(actor, suggestion, values, message="found in staff record", check_policy=False)
-        outcome["suggestions"] += 1
-    return outcome
-
-
-def _staff_record_may_write(deployment: Any) -> bool:
-    """A deployment's figures may come from the staff record unless a person entered them, or it is planned."""
-    entered_by_a_person = deployment.figures_source not in ("", "staff_record") and (
-        deployment.headcount is not None or deployment.wte is not None
-    )
-    return not entered_by_a_person and deployment.status != "planned"
-
-
-@dataclass
-class MapRow:
-    """One role at a trust: the staff record's figure beside the map's deployments of it."""
-
-    role: Role
-    figure: StaffRecordFigure | None
-    deployments: list[Any]
-
-    @property
-    def discrepancies(self) -> list[Any]:
-        """Deployments whose person-entered headcount differs from the staff record's."""
-        if self.figure is None:
-            return []
-        return [
-            d
-            for d in self.deployments
-            if d.figures_source not in ("", "staff_record") and d.headcount is not None
-            and d.headcount != self.figure.headcount
-        ]  # fmt: skip
-
-    @property
-    def shared(self) -> bool:
-        """Several deployments share the role: the staff record cannot tell them apart."""
-        return len(self.deployments) > 1
-
-
-def map_rows(trust: Trust) -> tuple[dt.date | None, list[MapRow]]:
-    """The latest month's staff-record figures beside the trust's deployments, role by role."""
-    from newroles.mapping.models import Deployment
-
-    month = latest_month(trust)
-    figures = {}
-    if month is not None:
-        figures = {
-            f.role_id: f for f in StaffRecordFigure.objects.filter(trust=trust, month=month).select_related("role")
-        }
-    deployments = defaultdict(list)
-    roles: dict[int, Role] = {f.role_id: f.role for f in figures.values()}
-    for d in Deployment.objects.filter(trust=trust, role__isnull=False).select_related("role"):
-        deployments[d.role_id].append(d)
-        roles.setdefault(d.role_id, d.role)
-    # The map is of new roles: an established role appears only when the trust recorded it there.
-    rows = [
-        MapRow(role, figures.get(pk), deployments.get(pk, []))
-        for pk, role in roles.items()
-        if role.is_new or deployments.get(pk)
-    ]
-    rows.sort(key=lambda r: (-(r.figure.headcount if r.figure else 0), r.role.name))
-    return month, rows
-
-
-@transaction.atomic
-def accept_suggestion(*, actor: Any, suggestion: StaffRecordSuggestion) -> Any:
-    """Put a role found in the staff record on the map, with the staff record's figures."""
-    from newroles.mapping.models import Deployment
-    from newroles.mapping.services import create_deployment
-
-    require_editor(actor, suggestion.trust)
-    if suggestion.status != StaffRecordSuggestion.OPEN:
-        raise ValidationError("This suggestion has already been decided.")
-    title = suggestion.role.name
-    if Deployment.objects.filter(trust=suggestion.trust, local_title__iexact=title).exists():
-        title = f"{title} (staff record)"
-    deployment = create_deployment(
-        actor=actor, trust=suggestion.trust, local_title=title, role=suggestion.role, status="active",
-        headcount=suggestion.headcount, wte=suggestion.wte, figures_as_of=month_end(suggestion.month),
-        figures_source="staff_record", message="found in staff record",
-    )  # fmt: skip
-    update_row(
-        actor, suggestion, {"status": StaffRecordSuggestion.ACCEPTED, "deployment": deployment,
-                            "decided_by": actor if getattr(actor, "pk", None) else None},
-        message="added to the map",
-    )  # fmt: skip
-    return deployment
-
-
-def dismiss_suggestion(*, actor: Any, suggestion: StaffRecordSuggestion) -> StaffRecordSuggestion:
-    require_editor(actor, suggestion.trust)
-    return update_row(
-        actor, suggestion, {"status": StaffRecordSuggestion.DISMISSED,
-                            "decided_by": actor if getattr(actor, "pk", None) else None},
-        message="dismissed",
-    )  # fmt: skip
+    month_counted.send(sender=ExtractImport, extract_import=obj, figures=figures, actor=actor)
+    return figures
 
 
 # Months and counts --------------------------------------------------------------------------------
@@ -1060,7 +911,7 @@ def recount(*, actor: Any, trust: Trust, reason: str = "recount") -> RecountResu
                     after={"titles_changed": len(changed), "reason": reason},
                     message=f"recounted {month_label(month)}: {len(changed)} title(s) changed ({reason})"[:500],
                 )  # fmt: skip
-                _update_map(obj, actor)
+                write_figures(obj, actor)
     return result
 
 

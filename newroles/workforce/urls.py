@@ -15,10 +15,5 @@ urlpatterns = [
     path("workforce/<str:ods_code>/extracts/<int:pk>/cancel/", views.import_cancel, name="cancel"),
     path("workforce/<str:ods_code>/titles/", views.titles, name="titles"),
     path("workforce/<str:ods_code>/quality/", views.trust_quality, name="quality"),
-    path("workforce/<str:ods_code>/figures/", views.trust_map, name="map"),
-    path(
-        "workforce/<str:ods_code>/suggestions/<int:pk>/<str:action>/",
-        views.suggestion_decide,
-        name="suggestion",
-    ),
+    # The staff record beside the map (figures/, suggestions/) is the map's page: mapping/urls.py.
 ]

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +28,7 @@ from newroles.roles import aliases as catalogue_aliases
 from newroles.roles.models import RoleAlias
 from newroles.roles.services import is_curator
 from newroles.workforce import quality, services
+from newroles.workforce.access import staff_record_trust
 from newroles.workforce.extract import ExtractError, is_assignment_header
 from newroles.workforce.forms import DecisionForm, ExtractMappingForm, UploadForm
 from newroles.workforce.importers import EXTRACT
@@ -45,13 +46,7 @@ TITLES_PER_PAGE = 20
 
 
 def _trust(request: HttpRequest, ods_code: str, action: str = "view") -> Trust:
-    """The trust whose private pages these are: 404 unless the user belongs to it, 403 to change as a viewer."""
-    trust = get_object_or_404(Trust, ods_code=ods_code.upper())
-    if not policy.can_see_in(request.user, trust.pk):
-        raise Http404("No such trust page.")
-    if action == "change" and not policy.can_change_in(request.user, trust.pk):
-        raise PermissionDenied("Only the trust's editors change its staff-record data.")
-    return trust
+    return staff_record_trust(request, ods_code, action)
 
 
 def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
@@ -428,42 +423,6 @@ def national(request: HttpRequest) -> HttpResponse:
     context = {"month": month, "month_options": _month_options(months), "rows": rows, "trusts": trusts,
                "outside": outside, "threshold": settings.SMALL_COUNT_THRESHOLD}  # fmt: skip
     return render(request, "workforce/national.html", context)
-
-
-# The map ------------------------------------------------------------------------------------------
-
-
-def trust_map(request: HttpRequest, ods_code: str) -> HttpResponse:
-    obj = _trust(request, ods_code)
-    month, rows = services.map_rows(obj)
-    suggestions = StaffRecordSuggestion.objects.filter(trust=obj).select_related("role", "deployment")
-    context = {
-        "trust": obj,
-        "month": month,
-        "rows": rows,
-        "suggestions": [s for s in suggestions if s.status == StaffRecordSuggestion.OPEN],
-        "decided": [s for s in suggestions if s.status != StaffRecordSuggestion.OPEN],
-        "can_edit": policy.can_change_in(request.user, obj.pk),
-    }
-    return render(request, "workforce/map_figures.html", context)
-
-
-@require_POST
-def suggestion_decide(request: HttpRequest, ods_code: str, pk: int, action: str) -> HttpResponse:
-    obj = _trust(request, ods_code, "change")
-    suggestion = policy.get_for_user(
-        request.user, StaffRecordSuggestion.objects.filter(trust=obj).select_related("role", "trust"), "change", pk=pk
-    )
-    try:
-        if action == "accept":
-            deployment = services.accept_suggestion(actor=request.user, suggestion=suggestion)
-            messages.success(request, f"{suggestion.role.name} is now on the map as ‘{deployment.local_title}’.")
-        else:
-            services.dismiss_suggestion(actor=request.user, suggestion=suggestion)
-            messages.success(request, f"The suggestion for {suggestion.role.name} was dismissed.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("workforce:map", obj.ods_code)
 
 
 # National catalogue proposals ---------------------------------------------------------------------

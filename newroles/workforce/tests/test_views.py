@@ -23,7 +23,8 @@ def private_pages(obj: ExtractImport) -> list[str]:
     code = obj.trust.ods_code
     return [
         url("trust", code), url("titles", code), url("quality", code), url("quality", code) + "?format=csv",
-        url("map", code), url("import", code, obj.pk), url("progress", code, obj.pk), url("upload", code),
+        reverse("mapping:staff_record", args=[code]), url("import", code, obj.pk), url("progress", code, obj.pk),
+        url("upload", code),
     ]  # fmt: skip
 
 
@@ -37,8 +38,8 @@ def write_pages(obj: ExtractImport) -> list[tuple[str, dict[str, str]]]:
         (url("cancel", code, obj.pk), {}),
     ]
     if suggestion is not None:
-        pages += [(url("suggestion", code, suggestion.pk, "accept"), {}),
-                  (url("suggestion", code, suggestion.pk, "dismiss"), {})]  # fmt: skip
+        pages += [(reverse("mapping:staff_record_suggestion", args=[code, suggestion.pk, "accept"]), {}),
+                  (reverse("mapping:staff_record_suggestion", args=[code, suggestion.pk, "dismiss"]), {})]  # fmt: skip
     return pages
 
 

@@ -11,11 +11,14 @@ from django.urls import reverse
 
 from newroles.conftest import client_for
 from newroles.mapping import services as mapping
+from newroles.mapping import staff_record
 from newroles.mapping.models import Deployment
 from newroles.roles.models import Role
 from newroles.workforce import services
 from newroles.workforce.models import StaffRecordFigure, StaffRecordSuggestion
-from newroles.workforce.tests.conftest import APRIL, MARCH, STANDARD, post, rows_of
+from newroles.workforce.tests.conftest import APRIL, MARCH, STANDARD, imported, post, rows_of, run_import
+
+__all__ = ["imported", "run_import"]  # the staff record's import fixtures, used below
 
 pytestmark = pytest.mark.django_db
 
@@ -53,10 +56,10 @@ def test_a_figure_a_person_entered_is_never_overwritten(sheffield, alice, run_im
     run_import(sheffield, rows_of(*STANDARD))
     d.refresh_from_db()
     assert (d.headcount, d.figures_source) == (12, "interview")
-    _month, rows = services.map_rows(sheffield)
+    _month, rows = staff_record.map_rows(sheffield)
     row = next(r for r in rows if r.role.slug == "peer_support_worker")
     assert row.figure.headcount == 9 and row.discrepancies == [d]
-    page = client_for(alice).get(reverse("workforce:map", args=["TAH"])).content.decode()
+    page = client_for(alice).get(reverse("mapping:staff_record", args=["TAH"])).content.decode()
     assert "Differs from the staff record" in page and "entered by a person: kept as it is" in page
 
 
@@ -67,7 +70,7 @@ def test_several_deployments_of_a_role_share_the_figure(sheffield, run_import) -
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.headcount is None and b.headcount is None
-    row = next(r for r in services.map_rows(sheffield)[1] if r.role.slug == "peer_support_worker")
+    row = next(r for r in staff_record.map_rows(sheffield)[1] if r.role.slug == "peer_support_worker")
     assert row.shared
 
 
@@ -78,7 +81,7 @@ def test_new_roles_not_on_the_map_are_suggested(sheffield, alice, imported) -> N
     psw = suggestions["peer_support_worker"]
     assert (psw.headcount, psw.example_title) == (9, "Peer Support Worker")
     client = client_for(alice)
-    client.post(reverse("workforce:suggestion", args=["TAH", psw.pk, "accept"]))
+    client.post(reverse("mapping:staff_record_suggestion", args=["TAH", psw.pk, "accept"]))
     psw.refresh_from_db()
     d = psw.deployment
     assert psw.status == StaffRecordSuggestion.ACCEPTED
@@ -86,7 +89,7 @@ def test_new_roles_not_on_the_map_are_suggested(sheffield, alice, imported) -> N
         "Peer support worker", "peer_support_worker", 9, "staff_record",
     )  # fmt: skip
     cap = suggestions["clinical_associate_in_psychology"]
-    client.post(reverse("workforce:suggestion", args=["TAH", cap.pk, "dismiss"]))
+    client.post(reverse("mapping:staff_record_suggestion", args=["TAH", cap.pk, "dismiss"]))
     cap.refresh_from_db()
     assert cap.status == StaffRecordSuggestion.DISMISSED
     # A later month does not bring a dismissed suggestion back.
@@ -97,6 +100,6 @@ def test_new_roles_not_on_the_map_are_suggested(sheffield, alice, imported) -> N
 
 def test_a_viewer_cannot_accept_a_suggestion(sheffield, bob, imported) -> None:
     suggestion = StaffRecordSuggestion.objects.filter(trust=sheffield).first()
-    response = client_for(bob).post(reverse("workforce:suggestion", args=["TAH", suggestion.pk, "accept"]))
+    response = client_for(bob).post(reverse("mapping:staff_record_suggestion", args=["TAH", suggestion.pk, "accept"]))
     assert response.status_code == 403
     assert not Deployment.objects.filter(trust=sheffield).exists()

@@ -24,13 +24,13 @@ from newroles.mapping.services import create_deployment, update_deployment
 from newroles.organisations.models import Trust
 from newroles.roles.models import Role
 from newroles.workforce.access import require_editor
+from newroles.workforce.counts import latest_month, month_end
 from newroles.workforce.models import (
     ExtractImport,
     ExtractTitle,
     StaffRecordFigure,
     StaffRecordSuggestion,
 )
-from newroles.workforce.services import latest_month, month_end
 
 
 def on_month_counted(

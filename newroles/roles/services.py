@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -228,7 +226,7 @@ def load_catalogue(*, actor: Any = None) -> dict[str, int]:
 COMPONENT_KEYS = [k for k, _ in PACK_COMPONENTS]
 
 
-def _component_values(value: Any) -> tuple[str, dict[str, Any]]:
+def component_values(value: Any) -> tuple[str, dict[str, Any]]:
     """A pack file's component is Markdown text, or an object with "text" and structured data."""
     if isinstance(value, dict):
         data = {k: v for k, v in value.items() if k != "text"}
@@ -257,7 +255,7 @@ def create_national_pack(*, actor: Any, role: Role, data: dict[str, Any]) -> Rol
     not_written = set(data.get("not_yet_written", []))
     components = data.get("components", {})
     for key in COMPONENT_KEYS:
-        text, extra = _component_values(components.get(key, ""))
+        text, extra = component_values(components.get(key, ""))
         create_row(
             actor,
             PackComponent(pack=pack, key=key, text=text, data=extra, not_yet_written=key in not_written or not text),
@@ -330,7 +328,7 @@ def edit_component(*, actor: Any, component: PackComponent, text: str, not_yet_w
     not_yet_written = not_yet_written or not text.strip()
     if pack.is_national:
         content = pack_content(pack)
-        _, extra = _component_values(content["components"].get(component.key, ""))
+        _, extra = component_values(content["components"].get(component.key, ""))
         content["components"][component.key] = {"text": text, **extra} if extra else text
         written = set(content["not_yet_written"]) - {component.key}
         content["not_yet_written"] = sorted(written | ({component.key} if not_yet_written else set()))
@@ -553,144 +551,3 @@ def delete_document(*, actor: Any, document: SharedDocument) -> None:
 
 def read_document(version: DocumentVersion) -> bytes:
     return document_path(version).read_bytes()
-
-
-# Pack exchange (zip) ------------------------------------------------------------------------------
-
-ZIP_FORMAT = "newroles-role-pack"
-ZIP_FORMAT_VERSION = 1
-
-
-def export_pack_zip(pack: RolePack, user: Any) -> bytes:
-    """The pack as a zip: manifest.json, each component as Markdown and HTML, and attachments the user may see."""
-    from newroles.lib.markdown import render_markdown
-
-    manifest: dict[str, Any] = {
-        "format": ZIP_FORMAT,
-        "format_version": ZIP_FORMAT_VERSION,
-        "role": pack.role.slug,
-        "title": pack.title,
-        "version": pack.version,
-        "as_of": pack.as_of,
-        "components": [],
-        "attachments": [],
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for component in sorted(pack.components.all(), key=lambda c: c.order):
-            md_name, html_name = f"components/{component.key}.md", f"components/{component.key}.html"
-            archive.writestr(md_name, component.text)
-            archive.writestr(html_name, str(render_markdown(component.text)))
-            manifest["components"].append(
-                {
-                    "key": component.key,
-                    "markdown": md_name,
-                    "html": html_name,
-                    "data": component.data,
-                    "not_yet_written": component.not_yet_written,
-                }
-            )
-        documents = policy.visible(user, SharedDocument.objects.filter(pack=pack)).order_by("pk")
-        for document in documents:
-            version = document.current
-            if version is None:
-                continue
-            name = f"attachments/{version.sha256[:12]}-{version.original_name}"
-            archive.writestr(name, read_document(version))
-            manifest["attachments"].append(
-                {
-                    "title": document.title,
-                    "doc_type": document.doc_type,
-                    "file": name,
-                    "original_name": version.original_name,
-                    "sha256": version.sha256,
-                    "reuse_note": document.reuse_note,
-                }
-            )
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-    return buffer.getvalue()
-
-
-class PackZipError(ValueError):
-    """The zip is not a pack this installation can read; the message says why."""
-
-
-@transaction.atomic
-def import_pack_zip(*, actor: Any, data: bytes, trust: Any = None) -> RolePack:
-    """Read a pack zip: a new national version (curators) or a trust's own pack (its editors)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        manifest = json.loads(archive.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
-        raise PackZipError("This is not a role pack zip: it has no readable manifest.json.") from exc
-    if manifest.get("format") != ZIP_FORMAT or manifest.get("format_version") != ZIP_FORMAT_VERSION:
-        raise PackZipError("This zip is not a role pack in a format this installation reads.")
-    role = Role.objects.filter(slug=manifest.get("role", "")).first()
-    if role is None:
-        raise PackZipError(f"The pack is for role '{manifest.get('role')}', which is not in this catalogue.")
-    components: dict[str, Any] = {}
-    not_written = []
-    for entry in manifest.get("components", []):
-        if entry.get("key") not in COMPONENT_KEYS:
-            raise PackZipError(f"Unknown component '{entry.get('key')}' in the manifest.")
-        try:
-            text = archive.read(entry["markdown"]).decode("utf-8")
-        except (KeyError, UnicodeDecodeError) as exc:
-            raise PackZipError(f"The component file {entry.get('markdown')} is missing or unreadable.") from exc
-        components[entry["key"]] = {"text": text, **entry["data"]} if entry.get("data") else text
-        if entry.get("not_yet_written"):
-            not_written.append(entry["key"])
-    content = {
-        "title": manifest.get("title", ""),
-        "as_of": manifest.get("as_of", ""),
-        "components": components,
-        "not_yet_written": not_written,
-    }
-    if trust is None:
-        pack = create_national_pack(actor=actor, role=role, data=content)
-    else:
-        if actor is not None and not policy.can_change_in(actor, trust.pk):
-            raise PermissionDenied("Only the trust's editors import packs for it.")
-        pack = create_row(
-            actor,
-            RolePack(
-                role=role,
-                trust=trust,
-                version=1,
-                title=content["title"] or f"{role.name} role pack",
-                as_of=content["as_of"],
-                status=RolePack.DRAFT,
-            ),
-        )
-        for key in COMPONENT_KEYS:
-            text, extra = _component_values(components.get(key, ""))
-            create_row(
-                actor,
-                PackComponent(
-                    pack=pack, key=key, text=text, data=extra, not_yet_written=key in not_written or not text
-                ),
-            )
-        reindex_pack(pack)
-    for attachment in manifest.get("attachments", []):
-        try:
-            blob = archive.read(attachment["file"])
-        except KeyError as exc:
-            raise PackZipError(f"The attachment {attachment.get('file')} is missing from the zip.") from exc
-        if hashlib.sha256(blob).hexdigest() != attachment.get("sha256"):
-            raise PackZipError(f"The attachment {attachment.get('file')} does not match its checksum.")
-        try:
-            upload_document(
-                actor=actor,
-                trust=trust,
-                title=attachment["title"],
-                doc_type=attachment["doc_type"],
-                data=blob,
-                filename=attachment["original_name"],
-                sharing="signed_in",
-                reuse_note=attachment.get("reuse_note", ""),
-                role=role,
-                pack=pack,
-            )
-        except DocumentError as exc:
-            raise PackZipError(f"The attachment {attachment['original_name']}: {exc}") from exc
-    return pack

@@ -18,7 +18,7 @@ from newroles.lib.forms import form_copy
 from newroles.lib.markdown import render_markdown
 from newroles.lib.tabular import too_large_message
 from newroles.organisations.models import Trust
-from newroles.roles import services
+from newroles.roles import pack_exchange, services
 from newroles.roles.filters import DocumentFilter, RoleFilter
 from newroles.roles.forms import (
     AdoptForm,
@@ -225,7 +225,7 @@ def pack_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
     pack = policy.get_for_user(request.user, RolePack.objects.select_related("role"), pk=pk)
-    data = services.export_pack_zip(pack, request.user)
+    data = pack_exchange.export_pack_zip(pack, request.user)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="role-pack-{pack.role.slug}-v{pack.version}.zip"'
     return response
@@ -246,9 +246,9 @@ def pack_import(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "Choose the trust the pack is for.")
         else:
             try:
-                pack = services.import_pack_zip(actor=user, data=form.cleaned_data["file"].read(), trust=trust)
-            except (services.PackZipError, ValidationError) as exc:
-                form.add_error("file", str(exc) if isinstance(exc, services.PackZipError) else exc)
+                pack = pack_exchange.import_pack_zip(actor=user, data=form.cleaned_data["file"].read(), trust=trust)
+            except (pack_exchange.PackZipError, ValidationError) as exc:
+                form.add_error("file", str(exc) if isinstance(exc, pack_exchange.PackZipError) else exc)
             else:
                 messages.success(request, f"Imported {pack.title}.")
                 return redirect(pack)

@@ -1,4 +1,8 @@
-"""Background jobs: an extract import outlives a web request, and so does recounting every trust."""
+"""Background jobs: an extract import outlives a web request, and so does recounting every trust.
+
+The jobs call into `running` and `recounts`; the services that queue them (`uploads`) import this
+module, and nothing here imports them back.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,19 @@ from typing import Any
 
 from django_tasks import task
 
+from newroles.workforce.recounts import recount_all
+from newroles.workforce.running import run_queued_import
+
 
 @task()
 def run_extract_import(extract_import_id: int) -> str:
     """Run a queued staff-record import; the page polls the import's progress while this works."""
-    from newroles.workforce.services import run_queued_import
-
     return run_queued_import(extract_import_id).status
 
 
 @task()
 def recount_trusts() -> int:
     """Recount every trust's staff-record titles after a national catalogue change."""
-    from newroles.workforce.services import recount_all
-
     return recount_all(actor=None)
 
 

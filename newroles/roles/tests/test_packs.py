@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from newroles.conftest import client_for
-from newroles.roles import services
+from newroles.roles import pack_exchange, services
 from newroles.roles.models import PackComponent, RolePack, SharedDocument
 from newroles.roles.tests.conftest import docx_bytes
 
@@ -99,7 +99,7 @@ def test_the_pack_zip_round_trips_exactly(national_pack, admin_user, eve, sheffi
     data = client_for(eve).get(f"/packs/{copy.pk}/export.zip").content
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "manifest.json" in names and "components/job_description.html" in names
-    imported = services.import_pack_zip(actor=eve, data=data, trust=sheffield)
+    imported = pack_exchange.import_pack_zip(actor=eve, data=data, trust=sheffield)
     original, again = services.pack_content(copy), services.pack_content(imported)
     assert again["components"] == original["components"]
     assert again["not_yet_written"] == original["not_yet_written"]
@@ -112,6 +112,6 @@ def test_the_pack_zip_round_trips_exactly(national_pack, admin_user, eve, sheffi
 
 def test_a_broken_zip_is_refused_and_nothing_is_written(national_pack, eve, sheffield):
     before = (RolePack.objects.count(), PackComponent.objects.count())
-    with pytest.raises(services.PackZipError):
-        services.import_pack_zip(actor=eve, data=b"not a zip", trust=sheffield)
+    with pytest.raises(pack_exchange.PackZipError):
+        pack_exchange.import_pack_zip(actor=eve, data=b"not a zip", trust=sheffield)
     assert (RolePack.objects.count(), PackComponent.objects.count()) == before

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from newroles.audit.models import ChangeRecord
-from newroles.workforce import pipeline, services
+from newroles.workforce import month, pipeline, services
 from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount, StaffRecordFigure
 from newroles.workforce.tests.conftest import (
     APRIL,
@@ -198,7 +198,7 @@ def test_reimporting_a_month_replaces_it(sheffield, run_import: Callable, import
 
 def test_a_failure_half_way_leaves_the_previous_month(sheffield, run_import: Callable, imported: ExtractImport) -> None:
     before = counts(imported)
-    real_insert = services._insert
+    real_insert = month._insert
     calls = []
 
     def failing_insert(model, fields, rows):  # type: ignore[no-untyped-def]
@@ -207,7 +207,7 @@ def test_a_failure_half_way_leaves_the_previous_month(sheffield, run_import: Cal
             raise RuntimeError("disk full")
         return real_insert(model, fields, rows)
 
-    with mock.patch.object(services, "_insert", failing_insert):
+    with mock.patch.object(month, "_insert", failing_insert):
         failed = run_import(sheffield, rows_of((2, post("Peer Worker"))))
     assert calls == [ExtractTitle, StaffCount]
     assert failed.status == ExtractImport.FAILED and "unexpected error" in failed.error

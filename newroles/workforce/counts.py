@@ -1,0 +1,81 @@
+"""Months and counts: reading a month, the months a trust has, and its staff counted by role."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from newroles.organisations.models import Trust
+from newroles.roles.models import Role
+from newroles.workforce.models import MONTH_FORMAT, ExtractImport, StaffCount
+
+
+def parse_month(text: str) -> dt.date:
+    """'2025-03' -> 1 March 2025. Raises ValueError with a readable message."""
+    try:
+        value = dt.datetime.strptime(text.strip(), MONTH_FORMAT).date()
+    except ValueError:
+        raise ValueError(f"'{text}' is not a month: give it as YYYY-MM, e.g. 2025-03.") from None
+    if not 2000 <= value.year <= 2100:
+        raise ValueError(f"'{text}' is not a plausible month.")
+    return value
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def current_imports(trust: Trust) -> list[ExtractImport]:
+    return list(ExtractImport.objects.filter(trust=trust, is_current=True).order_by("-month"))
+
+
+def latest_month(trust: Trust) -> dt.date | None:
+    return (
+        ExtractImport.objects.filter(trust=trust, is_current=True)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+
+
+def previous_month(trust_ids: Iterable[int], month: dt.date) -> dt.date | None:
+    """The latest month before `month` with a current import for any of the trusts."""
+    return (
+        ExtractImport.objects.filter(trust_id__in=list(trust_ids), is_current=True, month__lt=month)
+        .order_by("-month").values_list("month", flat=True).first()
+    )  # fmt: skip
+
+
+@dataclass
+class RoleCount:
+    """Staff counted under one role (or, with role None, under unresolved titles)."""
+
+    role: Role | None
+    headcount: int
+    wte: Decimal
+    in_training: int
+    trusts: int = 1
+
+
+def counts_by_role(trust_ids: Sequence[int], month: dt.date) -> list[RoleCount]:
+    """Headcount, WTE and staff in training per role for the trusts' month, most staff first."""
+    rows = (
+        StaffCount.objects.filter(trust_id__in=trust_ids, month=month)
+        .values("role")
+        .annotate(staff=Sum("headcount"), wte_sum=Sum("wte"), training=Sum("headcount", filter=Q(in_training=True)))
+        .order_by()
+    )
+    roles = Role.objects.in_bulk([r["role"] for r in rows if r["role"]])
+    out = [
+        RoleCount(
+            roles.get(r["role"]) if r["role"] else None, r["staff"], r["wte_sum"] or Decimal(0), r["training"] or 0
+        )
+        for r in rows
+    ]
+    out.sort(key=lambda c: (c.role is None, -c.headcount))
+    return out

@@ -176,6 +176,10 @@ PRIVATE_FILES_DIR = VAR_DIR / "private"
 MAX_UPLOAD_BYTES = env_int("NEWROLES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Staff-record extracts have their own upload limit: a national extract is ~200 MB as CSV, far above the
+# other imports'. Their titles are normalised in this many worker processes (each builds a normaliser).
+WORKFORCE_MAX_UPLOAD_BYTES = env_int("NEWROLES_WORKFORCE_MAX_UPLOAD_BYTES", 250 * 1024 * 1024)
+WORKFORCE_PROCESSES = env_int("NEWROLES_WORKFORCE_PROCESSES", 2)
 
 TASKS = {
     "default": {

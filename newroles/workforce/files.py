@@ -13,7 +13,6 @@ from newroles.audit.writes import update_row
 from newroles.workforce.models import ExtractImport
 
 STALE_SECONDS = 24 * 60 * 60
-DEFAULT_MAX_UPLOAD = 250 * 1024 * 1024  # a national extract is ~200 MB as CSV
 
 
 def uploads_dir() -> Path:
@@ -27,7 +26,7 @@ def upload_path(extract_import: ExtractImport) -> Path:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "WORKFORCE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD))
+    return settings.WORKFORCE_MAX_UPLOAD_BYTES
 
 
 def remove_stale_uploads() -> int:

@@ -144,7 +144,7 @@ def _aggregate(
         frame,
         lambda code: by_trust.for_trust(trusts.get(code) if national else trusts[""]),
         progress=_scaled(report, 0.3, 0.8),
-        processes=processes or int(getattr(settings, "WORKFORCE_PROCESSES", 2)),
+        processes=processes or settings.WORKFORCE_PROCESSES,
     )
     return aggregated
 

@@ -43,7 +43,6 @@ from newroles.workforce.counts import (
 from newroles.workforce.decisions import TitleGroup, alias_title, decide_title, mark_not_new, titles_to_resolve
 from newroles.workforce.extract import ExtractError
 from newroles.workforce.files import (
-    DEFAULT_MAX_UPLOAD,
     STALE_SECONDS,
     max_upload_bytes,
     remove_stale_uploads,
@@ -73,7 +72,6 @@ from newroles.workforce.uploads import (
 )
 
 __all__ = [
-    "DEFAULT_MAX_UPLOAD",
     "REVIEW_CONFIDENCE",
     "STALE_SECONDS",
     "ExtractError",

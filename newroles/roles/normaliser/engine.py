@@ -13,7 +13,7 @@ The steps, in the order they are tried for a title:
    abbreviations, seniority words, split into segments at team/ward/site separators; then each
    unknown word is split ("staffnurse") or corrected ("pyschologist") against the catalogue's words;
 2. an exact alias (a trust's own learned aliases first, then the catalogue's names and aliases,
-   then the supplementary aliases below);
+   then the supplementary aliases in roles/data/normaliser.toml);
 3. rules: titles that are not a catalogue role (administrative, other professions), the longest
    catalogue phrase found inside the title, and ambiguous abbreviations;
 4. fuzzy matching (rapidfuzz, Damerau-Levenshtein) over names and aliases, above a calibrated

@@ -24,8 +24,9 @@ CONFIDENT_TITLE = 0.75
 # How sure each kind of title answer is, strongest first. A trust's own alias is the trust's word for
 # its own post; a catalogue name or alias is exact but may itself hold a mistake; a catalogue phrase
 # inside a longer title ("Peer Support Worker PICU") may sit beside words that change it; the
-# supplementary aliases below the catalogue's, so a curator's alias wins a tie; a psychiatry word
-# beside a doctor's word is a rule. All count without review.
+# supplementary aliases (roles/data/normaliser.toml) rank under the catalogue's, so a curator's alias
+# wins where both list a title; a psychiatry word beside a doctor's word is a rule. All count without
+# review.
 CONF_TRUST_ALIAS = 0.99
 CONF_EXACT = 0.98
 CONF_PHRASE = 0.92

@@ -9,12 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from newroles.accounts import policy
+from newroles.accounts import disclosure, policy
 from newroles.audit.writes import create_row, delete_row, update_row
 from newroles.mapping.models import (
     COMPLETED,
@@ -57,16 +56,15 @@ def resolve_title(trust: Trust | None, title: str, *, normalisers: titles.Normal
 def show_figures(user: Any, deployments: Any) -> list[Any]:
     """Set `shown_headcount` and `shown_wte` on each deployment as this user may see them.
 
-    A figure taken from the staff record is an aggregate of staff records: outside the trust, a
-    headcount below settings.SMALL_COUNT_THRESHOLD (and its WTE) is shown as "*". Figures a trust
-    reported itself, or gave in an interview, are not staff records and are shown as given.
+    A figure taken from the staff record is an aggregate of staff records: outside the trust, a small
+    headcount (and its WTE) is shown as "*" (`accounts.disclosure`). Figures a trust reported itself, or
+    gave in an interview, are not staff records and are shown as given.
     """
     deployments = list(deployments)
     for d in deployments:
-        small = d.headcount is not None and 0 < d.headcount < settings.SMALL_COUNT_THRESHOLD
-        hide = small and d.figures_source == "staff_record" and not policy.can_see_in(user, d.trust_id)
-        d.shown_headcount = "*" if hide else d.headcount
-        d.shown_wte = "*" if hide else d.wte
+        suppress = d.figures_source == "staff_record" and disclosure.is_outsider(user, d.trust_id)
+        d.shown_headcount = disclosure.shown(d.headcount, suppress=suppress)
+        d.shown_wte = disclosure.shown_wte(d.wte, d.headcount, suppress=suppress)
     return deployments
 
 

@@ -6,7 +6,7 @@ titles and codes with their counts and how each resolved to a catalogue role (`E
 No name, date of birth, NI number or assignment number is stored: see docs/data-protection.md.
 
 Every model here is private to its trust (`trust_path = "trust"`); pages shown beyond the trust
-suppress small counts (`services.shown`).
+suppress small counts (`newroles.accounts.disclosure`).
 """
 
 from __future__ import annotations

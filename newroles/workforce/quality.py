@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newroles.accounts.disclosure import is_small
 from newroles.organisations.models import Trust
 from newroles.roles.models import ESTABLISHED, Role
 from newroles.workforce.models import ExtractImport, ExtractTitle, TitleDecision
-from newroles.workforce.services import is_small, previous_month
+from newroles.workforce.services import previous_month
 
 EXAMPLES = 5
 
@@ -30,6 +31,7 @@ class Example:
     count: int
     detail: str = ""
     is_title: bool = True  # False for a role's name (coding spread)
+    by_trust: dict[int, int] = field(default_factory=dict)  # so a national example's count is protected
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Finding:
     checked: bool = True  # False when the extract lacked what the check needs (an assignment number column)
     note: str = ""
     by_trust: dict[int, int] = field(default_factory=dict)
+    previous_by_trust: dict[int, int] = field(default_factory=dict)
 
     @property
     def change(self) -> int | None:
@@ -106,8 +109,13 @@ def _title_text(title: dict[str, Any], outside: bool) -> str:
     return title["title"] or "(no title)"
 
 
-def _examples(counter: Counter[str], details: dict[str, str] | None = None) -> list[Example]:
-    return [Example(text, count, (details or {}).get(text, "")) for text, count in counter.most_common(EXAMPLES)]
+def _examples(
+    counter: Counter[str], details: dict[str, str] | None = None, trusts: dict[str, Counter[int]] | None = None
+) -> list[Example]:
+    return [
+        Example(text, count, (details or {}).get(text, ""), by_trust=dict((trusts or {}).get(text, {})))
+        for text, count in counter.most_common(EXAMPLES)
+    ]
 
 
 def _month_findings(trust_ids: Sequence[int], month: dt.date, *, outside: bool) -> dict[str, Finding]:
@@ -126,6 +134,7 @@ def _month_findings(trust_ids: Sequence[int], month: dt.date, *, outside: bool) 
     )  # fmt: skip
     example_counts: dict[str, Counter[str]] = defaultdict(Counter)
     example_details: dict[str, dict[str, str]] = defaultdict(dict)
+    example_trusts: dict[str, dict[str, Counter[int]]] = defaultdict(lambda: defaultdict(Counter))
 
     def add(key: str, title: dict[str, Any], count: int, detail: str = "") -> None:
         if count <= 0:
@@ -135,6 +144,7 @@ def _month_findings(trust_ids: Sequence[int], month: dt.date, *, outside: bool) 
         finding.by_trust[title["trust_id"]] = finding.by_trust.get(title["trust_id"], 0) + count
         text = _title_text(title, outside)
         example_counts[key][text] += count
+        example_trusts[key][text][title["trust_id"]] += count
         if detail:
             example_details[key].setdefault(text, detail)
 
@@ -179,7 +189,13 @@ def _month_findings(trust_ids: Sequence[int], month: dt.date, *, outside: bool) 
             parts.append("occupation codes " + "; ".join(_counted(kinds["code"], outside)))
         titles_seen = ", ".join(f"‘{t}’" for t, _ in spread_titles[role_id].most_common(2))
         spread_examples.append(
-            Example(roles[role_id].name, staff, f"{'; '.join(parts)}. Titles: {titles_seen}", is_title=False)
+            Example(
+                roles[role_id].name,
+                staff,
+                f"{'; '.join(parts)}. Titles: {titles_seen}",
+                is_title=False,
+                by_trust=dict(spread_trusts[role_id]),
+            )
         )
     spread_finding.examples = sorted(spread_examples, key=lambda e: -e.count)[:EXAMPLES]
 
@@ -191,7 +207,7 @@ def _month_findings(trust_ids: Sequence[int], month: dt.date, *, outside: bool) 
         findings["band_unreadable"].note = "Values seen: " + ", ".join(_counted(unreadable, outside)) + "."
     for key, finding in findings.items():
         if key != "coding_spread":
-            finding.examples = _examples(example_counts[key], example_details[key])
+            finding.examples = _examples(example_counts[key], example_details[key], example_trusts[key])
     return findings
 
 
@@ -220,6 +236,7 @@ def report(trust_ids: Sequence[int], month: dt.date | None, *, outside: bool = F
         for key, finding in current.items():
             if before[key].checked and finding.checked:
                 finding.previous = before[key].count
+                finding.previous_by_trust = before[key].by_trust
     trusts = list(Trust.objects.filter(pk__in={t for f in current.values() for t in f.by_trust}).order_by("name"))
     return Report(month, previous, list(current.values()), trusts)
 

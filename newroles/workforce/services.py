@@ -7,8 +7,9 @@ of its job:
   month it replaces and its per-role figures;
 - `decisions`: the titles to resolve and a trust's decisions on them; `recounts`: recounting after a
   decision or a catalogue change;
-- `counts`: months and the staff counted by role;
-- here: the small-count rule for aggregates shown outside their trust.
+- `counts`: months and the staff counted by role.
+
+The small-count rule for aggregates shown outside their trust is `newroles.accounts.disclosure`.
 
 This module names them all, so callers and tests keep one import (`from newroles.workforce import
 services`); new code may import from the module of the job directly.
@@ -24,12 +25,6 @@ suggestions, deployments) goes through the audited writes.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
-from django.conf import settings
-
-from newroles.accounts import policy
 from newroles.workforce.access import require_editor
 from newroles.workforce.counts import (
     RoleCount,
@@ -87,7 +82,6 @@ __all__ = [
     "current_imports",
     "decide_title",
     "import_file",
-    "is_small",
     "latest_month",
     "mapping_problems",
     "mark_not_new",
@@ -107,37 +101,11 @@ __all__ = [
     "run_import",
     "run_national_import",
     "run_queued_import",
-    "shown",
-    "shown_wte",
     "start_upload",
     "submit_mapping",
     "suggest_mapping",
-    "suppressed_for",
     "titles_to_resolve",
     "upload_path",
     "uploads_dir",
     "write_figures",
 ]
-
-
-# Small counts -------------------------------------------------------------------------------------
-
-
-def is_small(count: int | None) -> bool:
-    """A count that would be suppressed outside the trust: 1 to SMALL_COUNT_THRESHOLD - 1 (0 says nothing)."""
-    return count is not None and 0 < count < settings.SMALL_COUNT_THRESHOLD
-
-
-def shown(count: int | None, *, suppress: bool) -> int | str | None:
-    """The count as a page or export may show it: "*" for a small count shown outside its trust."""
-    return "*" if suppress and is_small(count) else count
-
-
-def shown_wte(wte: Decimal | float | None, headcount: int | None, *, suppress: bool) -> Decimal | float | str | None:
-    """WTE goes with its headcount: hidden whenever the headcount is."""
-    return "*" if suppress and is_small(headcount) else wte
-
-
-def suppressed_for(user: Any, trust_id: int) -> bool:
-    """Whether the user sees the trust's aggregates from outside (members and administrators do not)."""
-    return not policy.can_see_in(user, trust_id)

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newroles.accounts import policy
+from newroles.accounts import disclosure, policy
 from newroles.lib.exports import download
 from newroles.organisations.models import Trust
 from newroles.roles import aliases as catalogue_aliases
@@ -292,44 +292,40 @@ def titles(request: HttpRequest, ods_code: str) -> HttpResponse:
 # Data quality -------------------------------------------------------------------------------------
 
 
-def _quality_rows(report: quality.Report, *, suppress_for: Any = None, national: bool = False) -> list[list[Any]]:
+def _quality_rows(report: quality.Report, user: Any, *, national: bool = False) -> list[list[Any]]:
+    """The report as an export shows it to this user (`accounts.disclosure` decides every count)."""
     rows = []
-    for f in report.findings:
-        outside = suppress_for is not None
+    for f in _present(report, user):
         examples = "; ".join(
-            f"{e.text} ({services.shown(e.count, suppress=outside)}){' – ' + e.detail if e.detail else ''}"
-            for e in f.examples
+            f"{e['text']} ({e['count_shown']}){' – ' + e['detail'] if e['detail'] else ''}" for e in f["examples"]
         )
-        count = services.shown(f.count, suppress=outside) if f.checked else "not checked"
-        previous = services.shown(f.previous, suppress=outside) if f.previous is not None else ""
-        change = "" if f.change is None or (outside and (is_small_any(f.count, f.previous))) else f.change
-        rows.append([f.label, count, previous, change, examples, f.note])
+        count = f["count_shown"] if f["checked"] else "not checked"
+        change = "" if f["change_shown"] is None else f["finding"].change
+        rows.append([f["label"], count, f["previous_shown"], change, examples, f["note"]])
         if national:
             for t in report.trusts:
-                n = f.by_trust.get(t.pk, 0)
+                n = f["finding"].by_trust.get(t.pk, 0)
                 if n:
-                    hidden = suppress_for is not None and services.suppressed_for(suppress_for, t.pk)
-                    rows.append([f"{f.label}: {t.name}", services.shown(n, suppress=hidden), "", "", "", ""])
+                    rows.append([f"{f['label']}: {t.name}", disclosure.count_for(user, t.pk, n), "", "", "", ""])
     return rows
 
 
-def is_small_any(*counts: int | None) -> bool:
-    return any(services.is_small(c) for c in counts)
-
-
-def _present(report: quality.Report, *, outside: bool) -> list[dict[str, Any]]:
-    """The findings as the page shows them: small counts suppressed when seen from outside the trusts."""
+def _present(report: quality.Report, user: Any) -> list[dict[str, Any]]:
+    """The findings as this user may see them: a total over trusts the user is outside of is protected
+    from differencing, and a change is hidden with either of its counts."""
     out = []
     for f in report.findings:
-        hide_change = f.change is None or (outside and is_small_any(f.count, f.previous))
+        count = disclosure.total_shown(user, f.by_trust)
+        previous = disclosure.total_shown(user, f.previous_by_trust) if f.previous is not None else ""
+        hide_change = f.change is None or disclosure.SUPPRESSED in (count, previous)
         out.append({
-            "label": f.label, "explanation": f.explanation, "note": f.note, "checked": f.checked,
-            "count_shown": services.shown(f.count, suppress=outside),
+            "finding": f, "label": f.label, "explanation": f.explanation, "note": f.note, "checked": f.checked,
+            "count_shown": count, "previous_shown": previous,
             "change_shown": None if hide_change else f"{f.change:+d}" if f.change else "0",
             "short": quality.SHORT_LABELS[f.key],
             "examples": [
                 {"text": e.text, "detail": e.detail, "is_title": e.is_title,
-                 "count_shown": services.shown(e.count, suppress=outside)}
+                 "count_shown": disclosure.total_shown(user, e.by_trust)}
                 for e in f.examples
             ],
             "unchecked_reason": "The extract had no assignment number column to check.",
@@ -347,9 +343,10 @@ def trust_quality(request: HttpRequest, ods_code: str) -> HttpResponse:
     report = quality.report([obj.pk], month)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx") and month:
-        return download(f"data-quality-{obj.ods_code}-{month:%Y-%m}", QUALITY_HEADERS, _quality_rows(report), fmt)
+        rows = _quality_rows(report, request.user)
+        return download(f"data-quality-{obj.ods_code}-{month:%Y-%m}", QUALITY_HEADERS, rows, fmt)
     context = {"trust": obj, "report": report, "month": month, "month_options": _month_options(months),
-               "outside": False, "findings": _present(report, outside=False)}  # fmt: skip
+               "outside": False, "findings": _present(report, request.user)}  # fmt: skip
     return render(request, "workforce/quality.html", context)
 
 
@@ -362,25 +359,37 @@ def national_quality(request: HttpRequest) -> HttpResponse:
     report = quality.report(trust_ids, month, outside=outside)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx") and month:
-        rows = _quality_rows(report, suppress_for=user if outside else None, national=True)
+        rows = _quality_rows(report, user, national=True)
         return download(f"data-quality-national-{month:%Y-%m}", QUALITY_HEADERS, rows, fmt)
     by_trust = [
         {
             "trust": t,
-            "member": not services.suppressed_for(user, t.pk),
-            "cells": [
-                services.shown(f.by_trust.get(t.pk, 0), suppress=services.suppressed_for(user, t.pk))
-                for f in report.findings
-            ],
+            "member": not disclosure.is_outsider(user, t.pk),
+            "cells": [disclosure.count_for(user, t.pk, f.by_trust.get(t.pk, 0)) for f in report.findings],
         }
         for t in report.trusts
     ]
     context = {"report": report, "month": month, "month_options": _month_options(months), "outside": outside,
-               "by_trust": by_trust, "trust": None, "findings": _present(report, outside=outside)}  # fmt: skip
+               "by_trust": by_trust, "trust": None, "findings": _present(report, user)}  # fmt: skip
     return render(request, "workforce/quality.html", context)
 
 
 # National counts ----------------------------------------------------------------------------------
+
+
+def _staff_by_role_and_trust(trust_ids: list[int], month: dt.date) -> dict[int | None, dict[str, dict[int, int]]]:
+    """Each role's headcount and staff in training, trust by trust, so every national total can be protected."""
+    out: dict[int | None, dict[str, dict[int, int]]] = {}
+    rows = (
+        StaffCount.objects.filter(month=month, trust_id__in=trust_ids, extract__is_current=True)
+        .values("role", "trust").annotate(staff=Sum("headcount"), training=Sum("headcount", filter=Q(in_training=True)))
+        .order_by()
+    )  # fmt: skip
+    for r in rows:
+        cell = out.setdefault(r["role"], {"staff": {}, "training": {}})
+        cell["staff"][r["trust"]] = r["staff"] or 0
+        cell["training"][r["trust"]] = r["training"] or 0
+    return out
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -388,19 +397,20 @@ def national(request: HttpRequest) -> HttpResponse:
     months = quality.months_with_data()
     month = _month(request, months)
     trust_ids = list(ExtractImport.objects.filter(is_current=True, month=month).values_list("trust_id", flat=True))
-    outside = not policy.is_admin(user)
+    outside = any(disclosure.is_outsider(user, t) for t in trust_ids)
     rows = []
     if month:
-        trusts_per_role = dict(
-            StaffCount.objects.filter(month=month, trust_id__in=trust_ids, extract__is_current=True)
-            .values("role").annotate(n=Count("trust", distinct=True)).order_by().values_list("role", "n")
-        )  # fmt: skip
-        for c in services.counts_by_role(trust_ids, month):
+        by_trust = _staff_by_role_and_trust(trust_ids, month)
+        counts = services.counts_by_role(trust_ids, month)
+        cells = [by_trust.get(c.role.pk if c.role else None, {"staff": {}, "training": {}}) for c in counts]
+        # Each trust's staff is listed below the table, so the column's total is known: protect it as a whole.
+        hidden = disclosure.protect_column(user, [cell["staff"] for cell in cells])
+        for c, cell, hide in zip(counts, cells, hidden, strict=True):
             rows.append({
-                "role": c.role, "trusts": trusts_per_role.get(c.role.pk if c.role else None, 0),
-                "headcount": services.shown(c.headcount, suppress=outside),
-                "wte": services.shown_wte(c.wte, c.headcount, suppress=outside),
-                "in_training": services.shown(c.in_training, suppress=outside),
+                "role": c.role, "trusts": sum(1 for n in cell["staff"].values() if n),
+                "headcount": disclosure.SUPPRESSED if hide else c.headcount,
+                "wte": disclosure.SUPPRESSED if hide else c.wte,
+                "in_training": disclosure.total_shown(user, cell["training"]),
             })  # fmt: skip
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx") and month:
@@ -416,7 +426,7 @@ def national(request: HttpRequest) -> HttpResponse:
         .values("trust").annotate(n=Sum("headcount")).order_by().values_list("trust", "n")
     )  # fmt: skip
     trusts = [
-        {"trust": t, "staff": services.shown(staff.get(t.pk, 0), suppress=services.suppressed_for(user, t.pk)),
+        {"trust": t, "staff": disclosure.count_for(user, t.pk, staff.get(t.pk, 0)),
          "member": policy.can_see_in(user, t.pk)}
         for t in Trust.objects.filter(pk__in=trust_ids).order_by("name")
     ]  # fmt: skip

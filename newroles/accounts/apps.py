@@ -12,12 +12,14 @@ class AccountsConfig(AppConfig):
 
         from newroles.accounts import (
             checks,  # noqa: F401  (registers the deploy check)
+            disclosure,
             policy,
         )
         from newroles.audit import access
 
         # audit sits below accounts, so it is handed the policy instead of importing it (see audit/access.py).
         access.install(policy)
+        access.install_disclosure(disclosure)  # the history stars small counts with the same rule
         # The audit log records that second-factor secrets changed, never their values (as for password hashes).
         TOTPDevice.audit_secret = ("key",)
         StaticToken.audit_secret = ("token",)

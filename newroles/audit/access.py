@@ -26,7 +26,14 @@ class AccessPolicy(Protocol):
     def is_admin(self, user: Any) -> bool: ...
 
 
+class Disclosure(Protocol):
+    """What audit asks of the small-numbers rule (`newroles.accounts.disclosure` provides it)."""
+
+    def masked_values(self, user: Any, trust_id: int | None, values: Any, fields: Any) -> Any: ...
+
+
 _installed: AccessPolicy | None = None
+_disclosure: Disclosure | None = None
 
 
 def install(access_policy: AccessPolicy) -> None:
@@ -38,3 +45,15 @@ def policy() -> AccessPolicy:
     if _installed is None:
         raise ImproperlyConfigured("No access policy installed: newroles.accounts must be in INSTALLED_APPS.")
     return _installed
+
+
+def install_disclosure(rule: Disclosure) -> None:
+    global _disclosure
+    _disclosure = rule
+
+
+def disclosure() -> Disclosure:
+    """The small-numbers rule, for the history: like the policy, missing means refusing, never showing."""
+    if _disclosure is None:
+        raise ImproperlyConfigured("No disclosure rule installed: newroles.accounts must be in INSTALLED_APPS.")
+    return _disclosure

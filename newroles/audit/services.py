@@ -98,3 +98,25 @@ def history(obj: models.Model) -> models.QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(obj._meta.model), object_id=str(obj.pk)
     ).select_related("user")
+
+
+def shown_history(user: Any, obj: models.Model, limit: int | None = None) -> list[ChangeRecord]:
+    """The records about `obj` as `user` may see them, each with `shown_changes` for the page.
+
+    Outside the record's trust, the fields the model declares small-count controlled (`disclosure_fields`,
+    e.g. a deployment's headcount and WTE) show "*" wherever the recorded count is small, so the history
+    never gives back a figure the object's own page hides.
+    """
+    records = list(history(obj)[:limit] if limit else history(obj))
+    fields = getattr(obj._meta.model, "disclosure_fields", None) or {}
+    rule = access.disclosure()
+    for r in records:
+        changes = r.changed_fields()
+        trust_id = r.trust_id if r.trust_id is not None else _trust_id(obj)
+        if fields:
+            before = rule.masked_values(user, trust_id, r.before or {}, fields)
+            after = rule.masked_values(user, trust_id, r.after or {}, fields)
+            changes = [(k, before.get(k) if b is not None else None, after.get(k) if a is not None else None)
+                       for k, b, a in changes]  # fmt: skip
+        r.shown_changes = changes  # type: ignore[attr-defined]
+    return records

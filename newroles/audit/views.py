@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from newroles.audit import access
 from newroles.audit.models import ChangeRecord
-from newroles.audit.services import history as history_of
+from newroles.audit.services import shown_history
 from newroles.lib.exports import download
 
 # Models whose history may be shown, by "app_label.model_name".
@@ -27,8 +27,10 @@ def history(request: HttpRequest, model: str, pk: str) -> HttpResponse:
         raise Http404("No history for this kind of object.")
     model_class = apps.get_model(model)
     obj = access.policy().get_for_user(request.user, model_class, pk=pk)
-    records = history_of(obj)
-    return render(request, "audit/history.html", {"object": obj, "records": records})
+    records = shown_history(request.user, obj)
+    # A model whose name depends on who reads it (a private team's composition) names itself for the reader.
+    title = obj.name_for(request.user) if hasattr(obj, "name_for") else str(obj)
+    return render(request, "audit/history.html", {"object": title, "records": records})
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:

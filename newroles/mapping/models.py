@@ -97,6 +97,9 @@ class Deployment(models.Model):
 
     trust_path = "trust"
     shared_when = [{"pk__isnull": False}]  # every row is readable by everyone signed in
+    # Fields hidden outside the trust when the count that governs them is small (`accounts.disclosure`):
+    # the history shows the row before and after every change, so it must star what the page stars.
+    disclosure_fields = {"headcount": "headcount", "wte": "headcount"}
 
     trust = models.ForeignKey(
         "organisations.Trust",

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
-from newroles.audit.services import history
+from newroles.audit.services import shown_history
 from newroles.lib import charts
 from newroles.lib.exports import download
 from newroles.lib.forms import form_copy
@@ -355,7 +355,7 @@ def deployment(request: HttpRequest, pk: int) -> HttpResponse:
             "deployment": obj,
             "trust": obj.trust,
             "can_edit": policy.can_change_in(request.user, obj.trust_id),
-            "records": list(history(obj)[:20]),
+            "records": shown_history(request.user, obj, 20),
         },
     )
 

@@ -258,6 +258,7 @@ class StaffRecordFigure(models.Model):
     """
 
     trust_path = "trust"
+    disclosure_fields = {"headcount": "headcount", "wte": "headcount", "in_training": "in_training"}
 
     trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="+")
     role = models.ForeignKey("roles.Role", on_delete=models.CASCADE, related_name="+")
@@ -283,6 +284,7 @@ class StaffRecordSuggestion(models.Model):
     DISMISSED = "dismissed"
     STATUS_CHOICES = [(OPEN, "To look at"), (ACCEPTED, "Added to the map"), (DISMISSED, "Dismissed")]
     trust_path = "trust"
+    disclosure_fields = {"headcount": "headcount", "wte": "headcount"}
 
     trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="+")
     role = models.ForeignKey("roles.Role", on_delete=models.CASCADE, related_name="+")

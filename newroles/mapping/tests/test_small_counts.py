@@ -36,3 +36,22 @@ def test_large_counts_and_figures_the_trust_gave_are_shown(sheffield_psw, charli
     assert "12 people" in client_for(charlie).get(f"/map/deployments/{sheffield_psw.pk}/").content.decode()
     services.update_deployment(actor=None, deployment=sheffield_psw, headcount=2, figures_source="trust_entry")
     assert "2 people" in client_for(charlie).get(f"/map/deployments/{sheffield_psw.pk}/").content.decode()
+
+
+def test_the_history_stars_what_the_page_stars(sheffield_psw, alice, charlie):
+    _staff_record_figures(sheffield_psw, 4)
+    _staff_record_figures(sheffield_psw, 3)
+    outside = client_for(charlie)
+    for url in (f"/map/deployments/{sheffield_psw.pk}/", f"/history/mapping.deployment/{sheffield_psw.pk}/"):
+        page = outside.get(url).content.decode()
+        assert "<ins>*</ins>" in page and "<del>*</del>" in page
+        for figure in ("<ins>4</ins>", "<del>4</del>", "<ins>3</ins>", "<del>3.2</del>", "<ins>2.4</ins>"):
+            assert figure not in page, (url, figure)
+        inside = client_for(alice).get(url).content.decode()
+        assert "<del>4</del>" in inside and "<ins>3</ins>" in inside and "<ins>2.4</ins>" in inside
+
+
+def test_the_history_shows_large_figures_to_everyone(sheffield_psw, charlie):
+    _staff_record_figures(sheffield_psw, 12)
+    page = client_for(charlie).get(f"/history/mapping.deployment/{sheffield_psw.pk}/").content.decode()
+    assert "<ins>12</ins>" in page and "<ins>9.6</ins>" in page

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from newroles.accounts import disclosure
 from newroles.lib.bands import BAND_CHOICES
 from newroles.lib.forms import NHSForm, NHSModelForm
 from newroles.organisations.models import Team
@@ -131,12 +132,17 @@ class CompositionCreateForm(CompositionForm):
 
     field_order = ["team", "copy_from", "name"]
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], sources: QuerySet[Composition], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], sources: QuerySet[Composition], user: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams.select_related("trust")
         self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.trust.name})"
         self.fields["copy_from"].queryset = sources.select_related("team__trust")
-        self.fields["copy_from"].label_from_instance = lambda c: f"{c.team.trust.name}: {c}"
+        # Another trust's private team is named by its service type and trust, which the name then carries.
+        self.fields["copy_from"].label_from_instance = lambda c: (
+            f"{c.team.trust.name}: {c}" if disclosure.team_name(user, c.team) == c.team.name else c.name_for(user)
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -6,12 +6,14 @@ metrics in ``metrics.py`` are computed for the composition as it is and as the s
 
 Compositions and scenarios belong to the team's trust and are private to it unless marked shared. A shared
 scenario is visible beyond the trust only when its composition is shared too, because a scenario shows its
-composition's posts.
+composition's posts. Sharing a composition does not share its team: beyond the trust a private team is named
+only by its service type and trust (`accounts.disclosure.team_name`), since its own page is not found there.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from newroles.accounts import disclosure
 from newroles.lib.bands import BAND_CHOICES
 from newroles.organisations.models import SERVICE_TYPES, Team
 from newroles.roles.models import Role
@@ -127,7 +130,11 @@ class CompetencyRequirement(models.Model):
 
 
 class Composition(models.Model):
-    """A team's posts at a point in time, with the pay and supervision assumptions its metrics use."""
+    """A team's posts at a point in time, with the pay and supervision assumptions its metrics use.
+
+    A shared composition travels without its team's name when the team is private: other trusts see the
+    team's service type and trust instead (`name_for`), on every page, list, comparison, export and history.
+    """
 
     trust_path = "team__trust"
     shared_field = "is_shared"
@@ -180,7 +187,8 @@ class Composition(models.Model):
     is_shared = models.BooleanField(
         "shared beyond the trust",
         default=False,
-        help_text="yes lets every signed-in user see this composition, its team's name and its posts.",
+        help_text="yes lets every signed-in user see this composition and its posts. Other trusts see a private "
+        "team's service type and trust, not its name (e.g. 'Inpatient team at …'); share the team to show its name.",
     )
     copied_from = models.ForeignKey(
         "self",
@@ -203,6 +211,10 @@ class Composition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("skillmix:composition", args=[self.pk])
+
+    def name_for(self, user: Any) -> str:
+        """The composition's name as the user may see it: a private team is not named beyond its trust."""
+        return f"{disclosure.team_name(user, self.team)}: {self.name}" if self.team_id else self.name
 
     def clean(self) -> None:
         years = available_pay_years()

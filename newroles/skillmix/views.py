@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newroles.accounts import policy
+from newroles.accounts import disclosure, policy
 from newroles.lib.exports import download
 from newroles.lib.forms import form_copy
 from newroles.organisations.models import Team
@@ -88,6 +88,9 @@ def index(request: HttpRequest) -> HttpResponse:
     compositions = policy.visible(request.user, COMPOSITIONS.all()).order_by("team__trust__name", "team__name", "name")
     if request.GET.get("team", "").isdigit():  # from a team's page: that team's compositions only
         compositions = compositions.filter(team_id=int(request.GET["team"]))
+    compositions = list(compositions)
+    for c in compositions:
+        c.team_name = disclosure.team_name(request.user, c.team)  # type: ignore[attr-defined]
     grouped = [(trust, list(items)) for trust, items in groupby(compositions, key=lambda c: c.team.trust)]
     can_add = policy.editable(request.user, Team.objects.all()).exists()
     return render(request, "skillmix/index.html", {"grouped": grouped, "can_add": can_add, **_kinds_context()})
@@ -103,7 +106,7 @@ def composition_create(request: HttpRequest) -> HttpResponse:
     elif not (policy.is_admin(request.user) or request.user.trust_ids(*policy.EDIT_ROLES)):  # type: ignore[union-attr]
         raise PermissionDenied("Only a trust's editors add team compositions.")
     sources = policy.visible(request.user, COMPOSITIONS.all())
-    form = CompositionCreateForm(request.POST or None, initial=initial, teams=teams, sources=sources)
+    form = CompositionCreateForm(request.POST or None, initial=initial, teams=teams, sources=sources, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         team, source = data.pop("team"), data.pop("copy_from")
@@ -133,7 +136,7 @@ def composition(request: HttpRequest, pk: int) -> HttpResponse:
     posts = results.current_posts(obj)
     if request.GET.get("format") in ("csv", "xlsx"):
         sheet = exports.posts_sheet("Posts", posts)
-        filename = f"composition-{slugify(obj.team.name)}-{slugify(obj.name)}"
+        filename = f"composition-{slugify(disclosure.team_name(request.user, obj.team))}-{slugify(obj.name)}"
         return download(filename, sheet.headers, sheet.rows, request.GET["format"])
     required = services.required_competencies(obj.team)
     metrics = results.compute_metrics(obj, posts, required.competencies)
@@ -145,6 +148,7 @@ def composition(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "composition": obj,
             "team": obj.team,
+            "team_name": disclosure.team_name(request.user, obj.team),
             "trust": obj.team.trust,
             "posts": obj.posts.select_related("role"),
             "metrics": metrics,
@@ -270,6 +274,7 @@ def _scenario_context(request: HttpRequest, obj: Scenario) -> dict[str, Any]:
         "scenario": obj,
         "composition": obj.composition,
         "team": obj.composition.team,
+        "team_name": disclosure.team_name(request.user, obj.composition.team),
         "trust": obj.composition.team.trust,
         "result": result,
         "sections": metric_sections([result.before, result.after]),
@@ -293,7 +298,7 @@ def _scenario_context(request: HttpRequest, obj: Scenario) -> dict[str, Any]:
 def scenario(request: HttpRequest, pk: int) -> HttpResponse:
     obj = policy.get_for_user(request.user, SCENARIOS, pk=pk)
     if request.GET.get("format") == "xlsx":
-        return _export(obj.composition, [obj])
+        return _export(request, obj.composition, [obj])
     return render(request, "skillmix/scenario.html", _scenario_context(request, obj))
 
 
@@ -351,8 +356,9 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompareForm(request.GET if "scenarios" in request.GET else None, scenarios=available)
     chosen: list[Scenario] = form.cleaned_data["scenarios"] if form.is_bound and form.is_valid() else []
     if chosen and request.GET.get("format") == "xlsx":
-        return _export(obj, chosen)
-    context: dict[str, Any] = {"composition": obj, "form": form, "chosen": chosen, "max_compared": MAX_COMPARED}
+        return _export(request, obj, chosen)
+    context: dict[str, Any] = {"composition": obj, "form": form, "chosen": chosen, "max_compared": MAX_COMPARED,
+                               "team_name": disclosure.team_name(request.user, obj.team)}  # fmt: skip
     if chosen:
         outcomes = [results.scenario_result(s) for s in chosen]
         before = outcomes[0].before
@@ -379,14 +385,15 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "skillmix/compare.html", context)
 
 
-def _export(composition_obj: Composition, scenarios: list[Scenario]) -> HttpResponse:
+def _export(request: HttpRequest, composition_obj: Composition, scenarios: list[Scenario]) -> HttpResponse:
     """One workbook: metrics now and after each scenario, change kinds, staff groups, and every team's posts."""
     outcomes = [results.scenario_result(s) for s in scenarios]
     names = ["Now"] + [s.name for s in scenarios] if len(scenarios) > 1 else ["Before", "After"]
     columns = [outcomes[0].before] + [r.after for r in outcomes]
     team = composition_obj.team
+    team_name = disclosure.team_name(request.user, team)
     preamble = [
-        ["Team", team.name],
+        ["Team", team_name],
         ["Trust", team.trust.name],
         ["Composition", composition_obj.name],
         *[["Scenario", s.name, s.description] for s in scenarios],
@@ -403,4 +410,4 @@ def _export(composition_obj: Composition, scenarios: list[Scenario]) -> HttpResp
     for name, result in zip(names[1:], outcomes, strict=True):
         sheets.append(exports.posts_sheet(f"Posts {name}"[:31], result.after_posts))
     stem = scenarios[0].name if len(scenarios) == 1 else f"{composition_obj.name} comparison"
-    return exports.xlsx_response(f"skill-mix-{slugify(team.name)}-{slugify(stem)}", sheets)
+    return exports.xlsx_response(f"skill-mix-{slugify(team_name)}-{slugify(stem)}", sheets)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "newroles.skillmix",
     "newroles.workforce",
     "newroles.demo",
+    "newroles.ops",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newroles.accounts.disclosure import is_small
 from newroles.organisations.models import Trust
 from newroles.roles.models import ESTABLISHED, Role
 from newroles.workforce.models import ExtractImport, ExtractTitle, TitleDecision
@@ -212,7 +211,14 @@ def _month_findings(trust_ids: Sequence[int], month: dt.date, *, outside: bool) 
 
 
 def _counted(counter: Counter[str], outside: bool) -> list[str]:
-    return [f"{value} ({'*' if outside and is_small(n) else n})" for value, n in counter.most_common(4)]
+    """The most common values with their staff; seen from outside, the values alone, most common first.
+
+    These counts add up several trusts' staff, and unlike a finding's total they are not kept trust by
+    trust, so they cannot be protected from differencing: outside the trusts they are left out.
+    """
+    if outside:
+        return [value for value, _ in counter.most_common(4)]
+    return [f"{value} ({n})" for value, n in counter.most_common(4)]
 
 
 @dataclass

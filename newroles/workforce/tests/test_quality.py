@@ -47,6 +47,19 @@ def test_one_role_under_several_codes(sheffield, run_import) -> None:
     assert "occupation codes NGD (4); H1D (3); N6D (2)" in example.detail
 
 
+def test_outside_the_trusts_the_codes_are_listed_without_counts(sheffield, rotherham, run_import) -> None:
+    # Counts of a code over several trusts could be differenced with a trust's own, so none are shown.
+    for trust, healthcare_assistants in ((sheffield, 1), (rotherham, 6)):
+        run_import(trust, rows_of(
+            (6, post("Nursing Associate", grade="Band 4", job_role="Nursing Associate", code="NGD")),
+            (healthcare_assistants, post("Nursing Associate - Oak Ward", grade="Band 4",
+                                         job_role="Healthcare Assistant", code="H1D")),
+        ))  # fmt: skip
+    report = quality.report([sheffield.pk, rotherham.pk], MARCH, outside=True)
+    detail = next(f for f in report.findings if f.key == "coding_spread").examples[0].detail
+    assert "job roles Nursing Associate; Healthcare Assistant" in detail and "(7)" not in detail
+
+
 def test_duplicates_are_not_checked_without_an_assignment_number(sheffield, run_import) -> None:
     from newroles.workforce.tests.conftest import MAPPING
 

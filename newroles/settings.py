@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,7 +203,28 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("NEWROLES_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes on the host speak plain HTTP
+# Believe the proxy's "this was HTTPS" header only when told a proxy sets it (e.g. X-Forwarded-Proto):
+# without one, any client could send it. See docs/deploy.md.
+_proxy_header = env_str("NEWROLES_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+
+# Content-Security-Policy (django-csp): everything from this site only; no inline script or style, no eval,
+# no framing. The NHS.UK frontend and HTMX are static files; pages add script as static files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "https://assets.nhs.uk"],  # the NHS.UK frontend's Frutiger web fonts
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = env_str("NEWROLES_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("NEWROLES_FROM_EMAIL", "newroles@localhost")

@@ -49,6 +49,13 @@ run: install
 	  $(PY) manage.py runserver 127.0.0.1:8000 & \
 	  wait
 
+# Production server (docs/deploy.md): settings from the environment and .env, so no .env is written here.
+# NEWROLES_WEB_WORKERS web workers; SIGHUP restarts gracefully.
+serve: $(VENV)/.installed node_modules/.installed
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py collectstatic --no-input -v 0
+	exec $(PY) -m newroles.serve
+
 # Debian's Chromium drives the end-to-end tests (browser downloads are not possible here).
 e2e-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)

@@ -168,8 +168,13 @@ STATICFILES_DIRS = [
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
-# Without a collectstatic step (make run), serve files straight from the finders.
-WHITENOISE_USE_FINDERS = True
+# In development (make run) files come straight from the finders; a production server (`make serve`) runs
+# collectstatic, and WhiteNoise serves STATIC_ROOT with the gzip copies made there.
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploaded files (imports in progress, shared documents) live outside the web root and are only ever
@@ -188,6 +193,8 @@ TASKS = {
         "BACKEND": env_str("NEWROLES_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# What /readyz checks (newroles/health.py); a worker heartbeat check can replace the queue check.
+READINESS_CHECKS = ["newroles.health.database", "newroles.health.migrations", "newroles.health.task_queue_moving"]
 
 # Security: strict defaults whenever not in debug, so `manage.py check --deploy` is clean.
 SESSION_COOKIE_HTTPONLY = True
@@ -229,10 +236,27 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = env_str("NEWROLES_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("NEWROLES_FROM_EMAIL", "newroles@localhost")
 
+# JSON lines with the request id in production (docs/deploy.md); plain lines in development.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "newroles.audit.logfilters.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env_str("NEWROLES_LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("NEWROLES_LOG_LEVEL", "WARNING")},
 }
 

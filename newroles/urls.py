@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("", include("newroles.accounts.urls")),
     path("", include("newroles.organisations.urls")),
     path("", include("newroles.audit.urls")),

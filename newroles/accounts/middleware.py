@@ -14,7 +14,15 @@ from django.urls import reverse
 
 from newroles.accounts import mfa
 
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz", "/admin/login/", "/public/", "/accounts/invitations/")
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/admin/login/",
+    "/public/",
+    "/accounts/invitations/",
+)
 
 
 class LoginRequiredMiddleware:

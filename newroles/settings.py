@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # runserver serves static through WhiteNoise, as production does
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",

@@ -92,3 +92,31 @@ def form_copy(obj: M) -> M:
     the form gets its own copy rather than the row itself.
     """
     return copy.copy(obj)
+
+
+# The largest id a database integer column holds (signed 64 bits); a longer number in a query string is
+# no row's id, and passing it on makes SQLite raise OverflowError (a 500) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text: str | None) -> int | None:
+    """A positive row id from a query string, or None when the text is not one (letters, too large)."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows that treats an id too large for the database as an invalid choice."""
+
+    def _check_values(self, value: Any) -> Any:
+        key = self.to_field_name or "pk"
+        if key == "pk":
+            for item in value:
+                if parse_id(str(item)) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
+        return super()._check_values(value)

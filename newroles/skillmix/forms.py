@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from newroles.accounts import disclosure
 from newroles.lib.bands import BAND_CHOICES
-from newroles.lib.forms import NHSForm, NHSModelForm
+from newroles.lib.forms import IdMultipleChoiceField, NHSForm, NHSModelForm
 from newroles.organisations.models import Team
 from newroles.roles.models import Role
 from newroles.skillmix.guided import recipient_name
@@ -327,7 +327,7 @@ def change_form(kind: str, scenario: Scenario, *args: Any, **kwargs: Any) -> Cha
 
 
 class CompareForm(NHSForm):
-    scenarios = forms.ModelMultipleChoiceField(
+    scenarios = IdMultipleChoiceField(
         queryset=Scenario.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Scenarios to compare",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import disclosure, policy
 from newroles.lib.exports import download
-from newroles.lib.forms import form_copy
+from newroles.lib.forms import form_copy, parse_id
 from newroles.organisations.models import Team
 from newroles.skillmix import charts, exports, results, services
 from newroles.skillmix.forms import (
@@ -87,7 +87,7 @@ def _kinds_context() -> dict[str, Any]:
 def index(request: HttpRequest) -> HttpResponse:
     compositions = policy.visible(request.user, COMPOSITIONS.all()).order_by("team__trust__name", "team__name", "name")
     if request.GET.get("team", "").isdigit():  # from a team's page: that team's compositions only
-        compositions = compositions.filter(team_id=int(request.GET["team"]))
+        compositions = compositions.filter(team_id=parse_id(request.GET["team"]))
     compositions = list(compositions)
     for c in compositions:
         c.team_name = disclosure.team_name(request.user, c.team)  # type: ignore[attr-defined]

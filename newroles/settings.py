@@ -182,6 +182,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # served through views that check access.
 PRIVATE_FILES_DIR = VAR_DIR / "private"
 MAX_UPLOAD_BYTES = env_int("NEWROLES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Zip-based uploads (XLSX, DOCX, ODT, role pack zips) are checked member by member before any parser
+# opens them (newroles/lib/zipcheck.py), so a small file cannot inflate to gigabytes. Real documents
+# hold a few dozen parts compressed 2-20 times; a 50,000-row import workbook unpacks to about 20 MB.
+ZIP_MAX_MEMBERS = env_int("NEWROLES_ZIP_MAX_MEMBERS", 1000)
+ZIP_MAX_RATIO = env_int("NEWROLES_ZIP_MAX_RATIO", 100)
+ZIP_MAX_UNCOMPRESSED_BYTES = env_int("NEWROLES_ZIP_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024)
+# A staff-record workbook may use all of Excel's 1,048,576 rows; a 17-column extract is about 1 KB of
+# sheet XML a row, so 2 KiB a row leaves room for wider extracts.
+WORKFORCE_ZIP_MAX_UNCOMPRESSED_BYTES = env_int("NEWROLES_WORKFORCE_ZIP_MAX_UNCOMPRESSED_BYTES", 2 * 1024**3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Staff-record extracts have their own upload limit: a national extract is ~200 MB as CSV, far above the

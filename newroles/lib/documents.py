@@ -11,6 +11,8 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+from newroles.lib.zipcheck import ZipCheckError, check_zip, limits_from_settings
+
 ACCEPTED = ("pdf", "docx", "xlsx", "odt", "txt")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -34,6 +36,10 @@ def sniff_type(data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
+        try:  # every member is checked before any parser opens the archive (decompression bombs)
+            check_zip(data, limits_from_settings(), what="document")
+        except ZipCheckError as exc:
+            raise DocumentError(str(exc)) from exc
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())

@@ -14,6 +14,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from newroles.lib.zipcheck import ZipCheckError, check_zip, limits_from_settings
+
 XLSX_MAGIC = b"PK\x03\x04"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -133,13 +135,13 @@ def read_csv(data: bytes, *, max_rows: int | None = None) -> Table:
     try:
         headers = _check_headers(next(reader))
         rows: list[tuple[int, list[str]]] = []
-        for cells in reader:
+        for seen, cells in enumerate(reader, start=1):
             number = reader.line_num
+            if max_rows is not None and seen > max_rows:  # blank rows count: they cost reading too
+                raise TabularError(too_many_rows_message(max_rows))
             if not any(c.strip() for c in cells):
                 continue
             rows.append((number, [c.strip() for c in cells]))
-            if max_rows is not None and len(rows) > max_rows:
-                raise TabularError(f"The file has more than {max_rows:,} rows; split it into smaller files.")
     except csv.Error as exc:
         raise TabularError(f"Row {reader.line_num}: the CSV could not be read ({exc}).") from exc
     return Table(headers, rows, "CSV", encoding=encoding, delimiter=delimiter)
@@ -148,6 +150,12 @@ def read_csv(data: bytes, *, max_rows: int | None = None) -> Table:
 def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
     from openpyxl import load_workbook
 
+    try:  # every member is checked before openpyxl opens the workbook (decompression bombs)
+        check_zip(data, limits_from_settings(), what="workbook")
+    except ZipCheckError as exc:
+        raise TabularError(str(exc)) from exc
+    if max_rows is not None and count_sheet_rows(data) > max_rows + 1:  # + 1: the header row
+        raise TabularError(too_many_rows_message(max_rows))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -161,18 +169,65 @@ def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
         headers = _check_headers([_cell_text(v) for v in first])
         rows: list[tuple[int, list[str]]] = []
         for number, values in enumerate(iterator, start=2):
+            if max_rows is not None and number - 1 > max_rows:  # blank rows count: they cost reading too
+                raise TabularError(too_many_rows_message(max_rows))
             cells = [_cell_text(v) for v in values[: len(headers)]]
             if not any(cells):
                 continue
             rows.append((number, cells))
-            if max_rows is not None and len(rows) > max_rows:
-                raise TabularError(f"The file has more than {max_rows:,} rows; split it into smaller files.")
     finally:
         workbook.close()
     notes = []
     if len(workbook.sheetnames) > 1:
         notes.append(f"Only the first sheet ('{workbook.sheetnames[0]}') was read.")
     return Table(headers, rows, "XLSX", notes=notes)
+
+
+_SHEET_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _first_sheet_member(archive: zipfile.ZipFile) -> str | None:
+    """The archive path of the workbook's first sheet, from workbook.xml and its relationships."""
+    from xml.etree import ElementTree
+
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    sheet = next((e for e in workbook.iter() if e.tag.endswith("}sheet")), None)
+    rel_id = sheet.get(_SHEET_REL) if sheet is not None else None
+    target = next((r.get("Target", "") for r in rels if r.get("Id") == rel_id), "")
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def count_sheet_rows(data: bytes) -> int:
+    """How many row elements the first sheet's XML holds, empty ones included, counted without parsing.
+
+    openpyxl reads a sheet with no <dimension> twice and spends seconds a hundred thousand rows even
+    when they are empty; this scan reads the zip-checked XML at C speed so an oversized sheet is refused
+    before openpyxl starts. 0 when the sheet cannot be found (openpyxl then says what is wrong).
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        member = _first_sheet_member(archive)
+        if member is None or member not in archive.namelist():
+            return 0
+        count, carry = 0, b""
+        with archive.open(member) as sheet:
+            while chunk := sheet.read(1024 * 1024):
+                text = carry + chunk
+                cut = max(0, len(text) - 8)  # a tag cut between chunks is counted with the next chunk
+                count += _count_row_tags(text[:cut])
+                carry = text[cut:]
+        return count + _count_row_tags(carry)
+
+
+def _count_row_tags(text: bytes) -> int:
+    # bytes.count, not a regex: a million matches must cost no more than a scan. A prefixed tag
+    # (<x:row ...>) is counted by its suffix.
+    return text.count(b"<row ") + text.count(b"<row>") + text.count(b":row ") + text.count(b":row>")
 
 
 def read_table(data: bytes, filename: str = "", *, max_rows: int | None = None) -> Table:
@@ -197,6 +252,13 @@ def size_text(size: int) -> str:
     if size < 1_048_576:
         return f"{size / 1024:.0f} KB"
     return f"{size / 1_048_576:.1f} MB"
+
+
+def too_many_rows_message(limit: int) -> str:
+    return (
+        f"The file has more than {limit:,} rows (empty rows count too); the limit is {limit:,}. "
+        "Delete the empty rows at the end or split it into smaller files."
+    )
 
 
 def too_large_message(size: int, limit: int) -> str:

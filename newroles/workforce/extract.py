@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from newroles.lib.tabular import XLSX_MAGIC, normalise_header, sniff_delimiter
+from newroles.lib.zipcheck import ZipCheckError, check_zip, limits_from_settings
 
 HEAD_BYTES = 64 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -222,6 +223,10 @@ def _open_csv(path: Path, head: bytes) -> ExtractFile:
 def _open_xlsx(path: Path) -> ExtractFile:
     import fastexcel
 
+    try:  # every member is checked before calamine opens the workbook (decompression bombs)
+        check_zip(path, limits_from_settings("WORKFORCE_ZIP_MAX_UNCOMPRESSED_BYTES"), what="workbook")
+    except ZipCheckError as exc:
+        raise ExtractError(str(exc)) from exc
     try:
         reader = fastexcel.read_excel(str(path))
         sheet = reader.load_sheet(0, n_rows=0)

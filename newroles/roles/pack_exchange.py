@@ -18,6 +18,7 @@ from newroles.audit.writes import create_row
 from newroles.lib.documents import DocumentError
 from newroles.lib.markdown import render_markdown
 from newroles.roles.models import PackComponent, Role, RolePack, SharedDocument
+from newroles.roles.packfile import ZIP_FORMAT, ZIP_FORMAT_VERSION, PackZipError, open_pack_zip
 from newroles.roles.services import (
     COMPONENT_KEYS,
     component_values,
@@ -26,9 +27,6 @@ from newroles.roles.services import (
     reindex_pack,
     upload_document,
 )
-
-ZIP_FORMAT = "newroles-role-pack"
-ZIP_FORMAT_VERSION = 1
 
 
 def export_pack_zip(pack: RolePack, user: Any) -> bytes:
@@ -79,28 +77,16 @@ def export_pack_zip(pack: RolePack, user: Any) -> bytes:
     return buffer.getvalue()
 
 
-class PackZipError(ValueError):
-    """The zip is not a pack this installation can read; the message says why."""
-
-
 @transaction.atomic
 def import_pack_zip(*, actor: Any, data: bytes, trust: Any = None) -> RolePack:
     """Read a pack zip: a new national version (curators) or a trust's own pack (its editors)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        manifest = json.loads(archive.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
-        raise PackZipError("This is not a role pack zip: it has no readable manifest.json.") from exc
-    if manifest.get("format") != ZIP_FORMAT or manifest.get("format_version") != ZIP_FORMAT_VERSION:
-        raise PackZipError("This zip is not a role pack in a format this installation reads.")
-    role = Role.objects.filter(slug=manifest.get("role", "")).first()
+    archive, manifest = open_pack_zip(data)  # members and manifest checked; PackZipError names a problem
+    role = Role.objects.filter(slug=manifest.role).first()
     if role is None:
-        raise PackZipError(f"The pack is for role '{manifest.get('role')}', which is not in this catalogue.")
+        raise PackZipError(f"The pack is for role '{manifest.role}', which is not in this catalogue.")
     components: dict[str, Any] = {}
     not_written = []
-    for entry in manifest.get("components", []):
-        if entry.get("key") not in COMPONENT_KEYS:
-            raise PackZipError(f"Unknown component '{entry.get('key')}' in the manifest.")
+    for entry in manifest.components:
         try:
             text = archive.read(entry["markdown"]).decode("utf-8")
         except (KeyError, UnicodeDecodeError) as exc:
@@ -109,8 +95,8 @@ def import_pack_zip(*, actor: Any, data: bytes, trust: Any = None) -> RolePack:
         if entry.get("not_yet_written"):
             not_written.append(entry["key"])
     content = {
-        "title": manifest.get("title", ""),
-        "as_of": manifest.get("as_of", ""),
+        "title": manifest.title,
+        "as_of": manifest.as_of,
         "components": components,
         "not_yet_written": not_written,
     }
@@ -139,7 +125,7 @@ def import_pack_zip(*, actor: Any, data: bytes, trust: Any = None) -> RolePack:
                 ),
             )
         reindex_pack(pack)
-    for attachment in manifest.get("attachments", []):
+    for attachment in manifest.attachments:
         try:
             blob = archive.read(attachment["file"])
         except KeyError as exc:

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newroles.lib.zipcheck import ZipCheckError, check_zip, limits_from_settings
@@ -91,8 +92,12 @@ def sniff_delimiter(text: str) -> str:
         return ","
 
 
-def _check_headers(headers: list[str]) -> list[str]:
-    cleaned = [h.strip() for h in headers]
+def check_headers(headers: Sequence[object]) -> list[str]:
+    """The header row, trimmed and without trailing empty cells; TabularError when a name is missing or repeated.
+
+    The one header check of every import (the tabular import and the staff-record import).
+    """
+    cleaned = [str(h if h is not None else "").strip() for h in headers]
     while cleaned and cleaned[-1] == "":
         cleaned.pop()
     if not cleaned:
@@ -101,6 +106,8 @@ def _check_headers(headers: list[str]) -> list[str]:
     for index, header in enumerate(cleaned, start=1):
         if header == "":
             raise TabularError(f"Column {index} has no name in the first row.")
+        if _CONTROL.search(header):
+            raise TabularError(f"Column {index}'s name contains a control character; retype it.")
         key = normalise_header(header)
         if key in seen:
             raise TabularError(
@@ -133,7 +140,7 @@ def read_csv(data: bytes, *, max_rows: int | None = None) -> Table:
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        headers = _check_headers(next(reader))
+        headers = check_headers(next(reader))
         rows: list[tuple[int, list[str]]] = []
         for seen, cells in enumerate(reader, start=1):
             number = reader.line_num
@@ -151,7 +158,7 @@ def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
     from openpyxl import load_workbook
 
     try:  # every member is checked before openpyxl opens the workbook (decompression bombs)
-        check_zip(data, limits_from_settings(), what="workbook")
+        check_zip(data, limits_from_settings(), what="Excel workbook")
     except ZipCheckError as exc:
         raise TabularError(str(exc)) from exc
     if max_rows is not None and count_sheet_rows(data) > max_rows + 1:  # + 1: the header row
@@ -166,7 +173,7 @@ def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
         first = next(iterator, None)
         if first is None:
             raise TabularError("The workbook's first sheet is empty.")
-        headers = _check_headers([_cell_text(v) for v in first])
+        headers = check_headers([_cell_text(v) for v in first])
         rows: list[tuple[int, list[str]]] = []
         for number, values in enumerate(iterator, start=2):
             if max_rows is not None and number - 1 > max_rows:  # blank rows count: they cost reading too

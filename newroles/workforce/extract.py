@@ -1,16 +1,20 @@
 """Reading a staff-record extract with polars, touching only the columns the import needs.
 
 An extract carries personal data (names, dates of birth, NI numbers, assignment numbers). The import
-never reads those columns: headers that look like personal data are found from the header row alone,
-and polars is asked for the mapped columns only (`read_columns`), so the other columns are skipped
-by the parser and never become values in memory. The one exception is the assignment number, when
-mapped: it is read to count duplicated assignments, hashed at once and dropped (`pipeline.py`).
+never reads those columns: headers that name personal data are found from the header row, and when a
+file is opened for mapping a sample of the other columns' values (`SAMPLE_SIZE` rows) is looked at
+once, so a column of names or NI numbers under an innocent header ("Employee", "NI") is found too; the
+values are dropped at once and only the column's name and the reason are kept. After that polars is
+asked for the mapped columns only (`read_columns`), so the other columns are skipped by the parser and
+never become values in memory. The one exception is the assignment number, when mapped: it is read to
+count duplicated assignments, hashed at once and dropped (`pipeline.py`).
 
 CSV in UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark or Windows-1252
 (transcoded to a temporary UTF-8 copy first, since polars reads UTF-8 only); XLSX through polars'
 calamine engine (fastexcel). Separators: comma, semicolon or tab.
 
-Pure Python and polars, no Django: the importer, the CLI and the benchmark share it.
+Pure Python and polars (the zip limits are read from Django's settings): the importer, the CLI and the
+benchmark share it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from pathlib import Path
 
 import polars as pl
 
-from newroles.lib.tabular import XLSX_MAGIC, normalise_header, sniff_delimiter
+from newroles.lib.personal import SAMPLE_SIZE, looks_personal, personal_values_reason
+from newroles.lib.tabular import XLSX_MAGIC, TabularError, check_headers, normalise_header, sniff_delimiter
 from newroles.lib.zipcheck import ZipCheckError, check_zip, limits_from_settings
 
 HEAD_BYTES = 64 * 1024
@@ -38,41 +43,8 @@ class ExtractError(ValueError):
 # Personal-data columns
 # --------------------------------------------------------------------------------------------------
 
-# Whole normalised headers (letters and digits only, lower case) that name personal data.
-_PERSONAL_EXACT = frozenset(
-    {
-        "name", "fullname", "title", "salutation", "initials", "age", "dob", "birthdate", "dateofbirth", "gender",
-        "sex", "nino", "ninumber", "nationalinsurance", "nationalinsurancenumber", "nationalinsuranceno", "nin",
-        "email", "emailaddress", "address", "postcode", "phone", "telephone", "mobile",
-    }
-)  # fmt: skip
-# Fragments that make a header personal wherever they appear.
-_PERSONAL_FRAGMENTS = (
-    "surname", "forename", "firstname", "lastname", "middlename", "familyname", "givenname", "maidenname",
-    "preferredname", "knownas", "birth", "nationalinsurance", "ninumber", "nino", "employeenumber", "employeeno",
-    "employeeid", "personnumber", "personno", "personid", "staffnumber", "staffno", "staffid", "payrollnumber",
-    "payrollno", "esrnumber", "assignmentnumber", "assignmentno", "assignmentid", "address", "postcode", "email",
-    "telephone", "mobile", "phone", "ethnic", "religio", "belief", "sexualorientation", "disabilit", "nationality",
-    "maritalstatus", "gmcnumber", "gmcno", "nmcpin", "hcpcnumber", "registrationnumber", "registrationno",
-    "professionalregistration", "passport", "visa", "homeaddress", "nextofkin", "bankaccount", "sortcode",
-)  # fmt: skip
-# "... Name" is personal unless the words before it name an organisation or a post, not a person.
-_ORGANISATIONAL_NAMES = re.compile(
-    r"^(?:organisation|organization|org|team|department|dept|unit|site|ward|position|post|job|role|jobrole|"
-    r"costcentre|costcenter|location|directorate|division|trust|area|areaofwork|staffgroup|grade|band|"
-    r"occupation|occupationcode|service|specialty|speciality|base|payscale|locality|hierarchy|level\d*|"
-    r"employer|employingorganisation|orgunit|organisationunit)name$"
-)
-
-
-def looks_personal(header: str) -> bool:
-    """Whether a column, by its header alone, holds personal data (so the import never reads it)."""
-    key = normalise_header(header)
-    if not key:
-        return False
-    if key in _PERSONAL_EXACT or any(fragment in key for fragment in _PERSONAL_FRAGMENTS):
-        return True
-    return key.endswith("name") and not _ORGANISATIONAL_NAMES.match(key)
+# Which headers name personal data, and which values look like it, is decided in lib/personal.py
+# (`looks_personal`, `personal_values_reason`), shared by every import.
 
 
 _ASSIGNMENT_HEADERS = frozenset(
@@ -106,9 +78,13 @@ class ExtractFile:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
     temporary_paths: list[Path] = field(default_factory=list)
+    # Columns whose header looks harmless but whose sampled values look personal: header -> what they look like.
+    personal_by_content: dict[str, str] = field(default_factory=dict)
+    # The first rows of the columns that are not personal, for the mapping page (taken with the sample).
+    preview: list[dict[str, str]] = field(default_factory=list)
 
     def personal_headers(self) -> list[str]:
-        return [h for h in self.headers if looks_personal(h)]
+        return [h for h in self.headers if looks_personal(h) or h in self.personal_by_content]
 
     def cleanup(self) -> None:
         for path in self.temporary_paths:
@@ -117,23 +93,10 @@ class ExtractFile:
 
 
 def _check_headers(headers: Sequence[str]) -> list[str]:
-    cleaned = [str(h or "").strip() for h in headers]
-    while cleaned and cleaned[-1] == "":
-        cleaned.pop()
-    if not cleaned:
-        raise ExtractError("The first row is empty: it must hold the column names.")
-    seen: dict[str, int] = {}
-    for index, header in enumerate(cleaned, start=1):
-        if header == "":
-            raise ExtractError(f"Column {index} has no name in the first row.")
-        key = normalise_header(header)
-        if key in seen:
-            raise ExtractError(
-                f"Columns {seen[key]} and {index} have the same name ('{cleaned[seen[key] - 1]}' and '{header}'). "
-                "Give every column a different name."
-            )
-        seen[key] = index
-    return cleaned
+    try:
+        return check_headers(headers)
+    except TabularError as exc:
+        raise ExtractError(str(exc)) from exc
 
 
 def _transcode(source: Path, encoding: str) -> Path:
@@ -160,8 +123,40 @@ def _first_line(path: Path) -> str:
     return text
 
 
-def open_extract(path: str | Path, filename: str = "") -> ExtractFile:
-    """Check a file is a readable extract and read its header row. Raises ExtractError."""
+def open_extract(path: str | Path, filename: str = "", *, sample: bool = True) -> ExtractFile:
+    """Check a file is a readable extract, read its header row and (with `sample`) look at a sample of the
+    values of the columns whose headers look harmless, for personal data and a preview. Raises ExtractError."""
+    extract = _open(Path(path), filename)
+    if sample:
+        try:
+            _sample(extract)
+        except ExtractError:
+            extract.cleanup()
+            raise
+    return extract
+
+
+PREVIEW_ROWS = 5
+
+
+def _sample(extract: ExtractFile) -> None:
+    """Find personal data by content in the first SAMPLE_SIZE rows and keep a preview of the other columns."""
+    harmless = [h for h in extract.headers if not looks_personal(h)]
+    if not harmless:
+        return
+    frame = read_columns(extract, {h: h for h in harmless}, n_rows=SAMPLE_SIZE)
+    for header in harmless:
+        reason = personal_values_reason(frame.get_column(header).to_list())
+        if reason:
+            extract.personal_by_content[header] = reason
+    shown = [h for h in harmless if h not in extract.personal_by_content]
+    extract.preview = [
+        {h: ("" if row[h] is None else str(row[h])) for h in shown}
+        for row in frame.head(PREVIEW_ROWS).iter_rows(named=True)
+    ]
+
+
+def _open(path: Path, filename: str) -> ExtractFile:
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -224,7 +219,7 @@ def _open_xlsx(path: Path) -> ExtractFile:
     import fastexcel
 
     try:  # every member is checked before calamine opens the workbook (decompression bombs)
-        check_zip(path, limits_from_settings("WORKFORCE_ZIP_MAX_UNCOMPRESSED_BYTES"), what="workbook")
+        check_zip(path, limits_from_settings("WORKFORCE_ZIP_MAX_UNCOMPRESSED_BYTES"), what="Excel workbook")
     except ZipCheckError as exc:
         raise ExtractError(str(exc)) from exc
     try:
@@ -295,7 +290,8 @@ def read_columns(extract: ExtractFile, columns: Mapping[str, str], *, n_rows: in
 
 def read_preview(extract: ExtractFile, headers: Iterable[str], rows: int = 5) -> list[dict[str, str]]:
     """The first rows of the given (non-personal) columns, for the mapping page."""
-    wanted = [h for h in headers if h in extract.headers and not looks_personal(h)]
+    personal = set(extract.personal_headers())
+    wanted = [h for h in headers if h in extract.headers and h not in personal]
     if not wanted:
         return []
     frame = read_columns(extract, {h: h for h in wanted}, n_rows=rows)

@@ -48,7 +48,7 @@ def remove_stale_uploads() -> int:
         abandoned = ExtractImport.objects.filter(pk=pk, status=ExtractImport.MAPPING).first() if pk.isdigit() else None
         if abandoned is not None:
             update_row(
-                None, abandoned, {"status": ExtractImport.CANCELLED, "finished_at": timezone.now()},
+                None, abandoned, {"status": ExtractImport.CANCELLED, "finished_at": timezone.now(), "preview": []},
                 message="abandoned upload deleted after a day", check_policy=False,
             )  # fmt: skip
     return removed

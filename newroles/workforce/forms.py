@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -50,13 +51,18 @@ class UploadForm(NHSForm):
 class ExtractMappingForm(MappingForm):
     """The import flow's mapping form, offering personal-data columns only as the assignment number."""
 
-    def __init__(self, kind: Any, headers: list[str], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, kind: Any, headers: list[str], *args: Any, personal: Collection[str] = (), **kwargs: Any
+    ) -> None:
+        """`personal`: the columns found personal by their values, offered for no field at all."""
         super().__init__(kind, headers, *args, **kwargs)
         for name, f in self.fields.items():
             allowed = [
                 (value, label)
                 for value, label in f.choices
-                if not value or not looks_personal(value) or (name == p.ASSIGNMENT and is_assignment_header(value))
+                if not value
+                or (value not in personal and not looks_personal(value))
+                or (name == p.ASSIGNMENT and value not in personal and is_assignment_header(value))
             ]
             f.choices = allowed
 

@@ -8,6 +8,7 @@ general import list; the workforce pages run it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from newroles.accounts import policy
@@ -97,10 +98,22 @@ EXTRACT = ExtractKind()
 NATIONAL_EXTRACT = NationalExtractKind()
 
 
-def personal_mapping_problems(kind: ImportKind, mapping: dict[str, str]) -> list[str]:
-    """A personal-data column may be chosen only as the assignment number (hashed at once, never kept)."""
+def personal_mapping_problems(
+    kind: ImportKind, mapping: dict[str, str], personal: Mapping[str, str] | None = None
+) -> list[str]:
+    """A personal-data column may be chosen only as the assignment number (hashed at once, never kept).
+
+    `personal` holds the columns found personal by their values (column -> what the values look like):
+    they may not be chosen at all, whatever their header says."""
     problems = []
+    reasons = personal or {}
     for name, header in mapping.items():
+        if header and header in reasons:
+            problems.append(
+                f"Column '{header}' holds personal data (its values look like {reasons[header]}), so it is never "
+                f"read: it cannot be the {kind.field(name).label.lower()}."
+            )
+            continue
         if not header or name == p.ASSIGNMENT:
             continue
         if looks_personal(header):

@@ -79,6 +79,15 @@ class ExtractImport(models.Model):
     personal_columns = models.JSONField(
         default=list, blank=True, help_text="Columns that look like personal data: never read, so never stored."
     )
+    personal_reasons = models.JSONField(
+        default=dict, blank=True,
+        help_text="Columns found personal by their sampled values (not their header): column -> what they look like.",
+    )  # fmt: skip
+    preview = models.JSONField(
+        default=list, blank=True,
+        help_text="The first rows of the columns that are not personal, shown while the columns are mapped; "
+        "emptied when the mapping step ends.",
+    )  # fmt: skip
     unused_columns = models.JSONField(default=list, blank=True, help_text="Other columns not mapped, so not read.")
     summary = models.JSONField(default=dict, blank=True, help_text="Counts describing the result.")
     error = models.TextField(blank=True)
@@ -88,7 +97,7 @@ class ExtractImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    audit_exclude = ("stage", "progress")
+    audit_exclude = ("stage", "progress", "preview")  # the preview is values from the file: never in the audit
 
     class Meta:
         ordering = ["-created_at", "-id"]

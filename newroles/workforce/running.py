@@ -128,7 +128,7 @@ def _aggregate(
 ) -> p.Aggregated:
     """Read only the mapped columns and reduce them to aggregates (no database writes)."""
     report(0.01, "Reading the file")
-    extract = open_extract(path, filename)
+    extract = open_extract(path, filename, sample=False)  # the columns were checked when they were mapped
     try:
         columns = {name: header for name, header in mapping.items() if header}
         if p.TITLE not in columns:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -49,6 +49,7 @@ def start_upload(*, actor: Any, trust: Trust, month: dt.date, filename: str, chu
             ExtractImport(
                 trust=trust, month=month, filename=filename[:255], file_format=extract.file_format,
                 headers=extract.headers, personal_columns=extract.personal_headers(),
+                personal_reasons=extract.personal_by_content, preview=extract.preview,
                 uploaded_by=actor if getattr(actor, "pk", None) else None,
             ),
             message=f"staff-record extract uploaded for {month_label(month)}",
@@ -70,16 +71,25 @@ def remembered_mapping(trust: Trust) -> dict[str, str]:
     return dict(row.mapping) if row else {}
 
 
-def suggest_mapping(trust: Trust | None, headers: Sequence[str], kind: ImportKind = EXTRACT) -> dict[str, str]:
+def suggest_mapping(
+    trust: Trust | None, headers: Sequence[str], kind: ImportKind = EXTRACT, personal: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The trust's remembered mapping where its headers are present, else the ESR spellings; personal columns
-    are never suggested (except an assignment number, for the assignment field only)."""
+    (by header, or by content: `personal`) are never suggested (except an assignment number, for its field)."""
     remembered = remembered_mapping(trust) if trust is not None else {}
-    mapping = engine.suggest_mapping(kind, readable_headers(headers), remembered)
+    readable = [h for h in readable_headers(headers) if h not in (personal or {})]
+    mapping = engine.suggest_mapping(kind, readable, remembered)
     return {name: header for name, header in mapping.items() if not personal_mapping_problems(kind, {name: header})}
 
 
-def mapping_problems(mapping: dict[str, str], headers: Sequence[str], kind: ImportKind = EXTRACT) -> list[str]:
-    return engine.mapping_problems(kind, mapping, list(headers)) + personal_mapping_problems(kind, mapping)
+def mapping_problems(
+    mapping: dict[str, str],
+    headers: Sequence[str],
+    kind: ImportKind = EXTRACT,
+    personal: Mapping[str, str] | None = None,
+) -> list[str]:
+    """What is wrong with a mapping; `personal` names the columns found personal by their values, and why."""
+    return engine.mapping_problems(kind, mapping, list(headers)) + personal_mapping_problems(kind, mapping, personal)
 
 
 def remember_mapping(*, actor: Any, trust: Trust, mapping: dict[str, str]) -> None:
@@ -95,13 +105,14 @@ def submit_mapping(*, actor: Any, extract_import: ExtractImport, mapping: dict[s
     require_editor(actor, extract_import.trust)
     if extract_import.status != ExtractImport.MAPPING:
         raise ValidationError("This import has already started.")
-    problems = mapping_problems(mapping, extract_import.headers)
+    problems = mapping_problems(mapping, extract_import.headers, personal=extract_import.personal_reasons)
     if problems:
         raise ValidationError(problems)
     used = set(mapping.values())
     unused = [h for h in extract_import.headers if h not in used and h not in extract_import.personal_columns]
     update_row(
-        actor, extract_import, {"mapping": mapping, "unused_columns": unused, "status": ExtractImport.QUEUED},
+        actor, extract_import,
+        {"mapping": mapping, "unused_columns": unused, "status": ExtractImport.QUEUED, "preview": []},
         message="columns mapped; import queued",
     )  # fmt: skip
     remember_mapping(actor=actor, trust=extract_import.trust, mapping=mapping)
@@ -117,6 +128,6 @@ def cancel_import(*, actor: Any, extract_import: ExtractImport) -> ExtractImport
         raise ValidationError("Only an import that has not started can be cancelled.")
     upload_path(extract_import).unlink(missing_ok=True)
     return update_row(
-        actor, extract_import, {"status": ExtractImport.CANCELLED, "finished_at": timezone.now()},
+        actor, extract_import, {"status": ExtractImport.CANCELLED, "finished_at": timezone.now(), "preview": []},
         message="import cancelled; file deleted",
     )  # fmt: skip

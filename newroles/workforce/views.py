@@ -161,12 +161,14 @@ def import_detail(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
 def _mapping_step(request: HttpRequest, obj: ExtractImport, context: dict[str, Any]) -> HttpResponse:
     if request.method == "POST" and not context["can_edit"]:
         raise PermissionDenied("Only the trust's editors import its staff record.")
-    suggested = services.suggest_mapping(obj.trust, obj.headers)
-    form = ExtractMappingForm(EXTRACT, obj.headers, request.POST or None, initial_mapping=suggested)
+    suggested = services.suggest_mapping(obj.trust, obj.headers, personal=obj.personal_reasons)
+    form = ExtractMappingForm(
+        EXTRACT, obj.headers, request.POST or None, initial_mapping=suggested, personal=obj.personal_reasons
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
-        problems = services.mapping_problems(mapping, obj.headers)
+        problems = services.mapping_problems(mapping, obj.headers, personal=obj.personal_reasons)
         for problem in problems:
             form.add_error(None, problem)
         if not problems:
@@ -174,24 +176,18 @@ def _mapping_step(request: HttpRequest, obj: ExtractImport, context: dict[str, A
             return redirect(obj.get_absolute_url())
     if form.errors:
         status = 400
-    readable = services.readable_headers(obj.headers)
-    preview: list[dict[str, str]] = []
     path = services.upload_path(obj)
-    if path.exists():
-        from newroles.workforce.extract import open_extract, read_preview
-
-        try:
-            extract = open_extract(path, obj.filename)
-            try:
-                preview = read_preview(extract, readable, PREVIEW_ROWS)
-            finally:
-                extract.cleanup()
-        except ExtractError:
-            preview = []
+    # The preview was taken once, with the personal-data sample, when the file was uploaded: a page view
+    # never parses the file again.
+    preview = obj.preview[:PREVIEW_ROWS]
     context.update({
         "form": form, "preview": preview, "preview_headers": [h for h in obj.headers if h not in obj.personal_columns],
         "file_missing": not path.exists(), "kind": EXTRACT,
-        "never_read": [h for h in obj.personal_columns if not is_assignment_header(h)],
+        "never_read": [
+            f"{h} (its values look like {obj.personal_reasons[h]})" if h in obj.personal_reasons else h
+            for h in obj.personal_columns
+            if not is_assignment_header(h)
+        ],
         "assignment_headers": [h for h in obj.personal_columns if is_assignment_header(h)],
     })  # fmt: skip
     return render(request, "workforce/map.html", context, status=status)

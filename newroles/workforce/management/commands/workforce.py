@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newroles.organisations.models import Trust
 from newroles.workforce import services
-from newroles.workforce.extract import ExtractError, looks_personal, open_extract
+from newroles.workforce.extract import ExtractError, open_extract
 from newroles.workforce.importers import EXTRACT, NATIONAL_EXTRACT
 from newroles.workforce.models import ExtractImport, month_label
 
@@ -76,9 +76,9 @@ class Command(BaseCommand):
             extract.cleanup()
         except ExtractError as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        mapping = self._mapping(kind, trust, extract.headers, opts["map"])
+        mapping = self._mapping(kind, trust, extract.headers, opts["map"], extract.personal_by_content)
         hashed = mapping.get("assignment_number", "")
-        personal = [h for h in extract.headers if looks_personal(h) and h != hashed]
+        personal = [h for h in extract.personal_headers() if h != hashed]
         if personal:
             self.stdout.write("Not read (personal data): " + ", ".join(personal))
         if hashed:
@@ -109,8 +109,10 @@ class Command(BaseCommand):
             skipped = ", ".join(f"{code} ({rows:,} rows)" for code, rows in sorted(result.unknown_codes.items()))
             self.stdout.write(f"Skipped rows of codes that are no trust in the register: {skipped}")
 
-    def _mapping(self, kind: Any, trust: Trust | None, headers: list[str], overrides: list[str]) -> dict[str, str]:
-        mapping = services.suggest_mapping(trust, headers, kind)
+    def _mapping(
+        self, kind: Any, trust: Trust | None, headers: list[str], overrides: list[str], personal: dict[str, str]
+    ) -> dict[str, str]:
+        mapping = services.suggest_mapping(trust, headers, kind, personal)
         names = {f.name for f in kind.fields}
         for item in overrides:
             header, sep, field = item.rpartition("=")
@@ -118,7 +120,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--map {item!r}: give HEADER=field, with field one of: {', '.join(sorted(names))}.")
             mapping = {name: h for name, h in mapping.items() if h != header}
             mapping[field] = header
-        problems = services.mapping_problems(mapping, headers, kind)
+        problems = services.mapping_problems(mapping, headers, kind, personal)
         if problems:
             readable = ", ".join(services.readable_headers(headers))
             raise CommandError(

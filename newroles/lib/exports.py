@@ -2,12 +2,12 @@
 
 A cell that starts with =, +, -, @, tab or carriage return can run as a formula when a spreadsheet opens
 the file (CSV injection). Every exported text cell goes through `safe_cell`, which prefixes such values
-with an apostrophe, the convention spreadsheets show as plain text.
+with an apostrophe, the convention spreadsheets show as plain text. In a CSV, a text cell that holds a
+separator of any locale (`,` `;` tab `|`) is also quoted, so no reader splits it into a formula cell.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -15,6 +15,8 @@ from typing import Any
 from django.http import HttpResponse
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Quoted in a CSV: the list separators of every locale, and the characters CSV itself needs quoted.
+_QUOTE_WHEN = (",", ";", "\t", "|", '"', "\r", "\n")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -32,14 +34,25 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
+def csv_field(value: Any) -> str:
+    """One CSV field: neutralised by `safe_cell`, and quoted when it holds a delimiter of any locale.
+
+    Excel splits a CSV on the list separator of the reader's locale (a comma, a semicolon in much of Europe,
+    sometimes a tab or a bar), so `x;=cmd|' /C calc'!A0` left unquoted becomes a formula cell for a reader
+    whose separator is a semicolon. A quoted field is one cell whatever the separator.
+    """
+    cell = safe_cell(value)
+    text = cell if isinstance(cell, str) else str(cell)
+    if isinstance(cell, str) and any(c in text for c in _QUOTE_WHEN):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    # BOM so Excel opens UTF-8 (trust names with accents, en dashes) correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    lines = [",".join(csv_field(h) for h in headers)]
+    lines.extend(",".join(csv_field(v) for v in row) for row in rows)
+    # BOM so Excel opens UTF-8 (trust names with accents, en dashes) correctly; CRLF as RFC 4180 says.
+    return ("\ufeff" + "".join(line + "\r\n" for line in lines)).encode("utf-8")
 
 
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Data") -> bytes:

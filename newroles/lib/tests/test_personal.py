@@ -75,7 +75,7 @@ def test_a_column_of_distinct_two_word_values_with_unknown_forenames_is_names():
 
 
 def test_a_few_names_among_many_units_do_not_make_the_column_personal():
-    assert personal_values_reason(ORG_UNITS + ["Oliver Smith"], today=TODAY) is None
+    assert personal_values_reason([*ORG_UNITS, "Oliver Smith"], today=TODAY) is None
 
 
 def test_nhs_numbers_need_a_valid_check_digit():

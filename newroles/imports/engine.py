@@ -23,7 +23,14 @@ from newroles.audit.context import batch
 from newroles.audit.writes import create_row, update_row
 from newroles.imports.models import ColumnMapping
 from newroles.imports.registry import ImportContext, ImportKind, RowError, RowErrors, validation_errors
-from newroles.lib.tabular import Table, TabularError, read_table, too_large_message
+from newroles.lib.tabular import (
+    Table,
+    TabularError,
+    read_table,
+    stored_table,
+    stored_table_bytes,
+    too_large_message,
+)
 
 MAX_ROWS = 50_000
 STALE_SECONDS = 24 * 60 * 60
@@ -54,7 +61,9 @@ class Upload:
         return upload_dir() / f"{self.token}.json"
 
     def table(self) -> Table:
-        return read_table(self.path.read_bytes(), self.filename, max_rows=MAX_ROWS)
+        """The table as parsed at upload (kept parsed, so a page view never parses the file again)."""
+        data = self.path.read_bytes()
+        return stored_table(data) or read_table(data, self.filename, max_rows=MAX_ROWS)
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -74,7 +83,7 @@ def save_upload(data: bytes, *, filename: str, kind: ImportKind, user: Any, trus
     table = read_table(data, filename, max_rows=MAX_ROWS)
     _remove_stale_uploads()
     upload = Upload(secrets.token_urlsafe(16), kind.key, filename, user.pk, getattr(trust, "pk", None))
-    upload.path.write_bytes(data)
+    upload.path.write_bytes(stored_table_bytes(table))  # the parsed rows, not the file: parsed once
     upload.meta_path.write_text(json.dumps(upload.__dict__))
     return upload, table
 

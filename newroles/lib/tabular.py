@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +21,11 @@ from newroles.lib.zipcheck import ZipCheckError, check_zip, limits_from_settings
 
 XLSX_MAGIC = b"PK\x03\x04"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters no cell may hold: C0 controls, DEL and C1 controls. Tab, line feed and carriage
+# return are allowed, because a description or a note may span lines in a quoted CSV field or a
+# wrapped Excel cell; each field's own validation decides whether it may be multi-line.
+CELL_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_CELL_CONTROL = re.compile(CELL_CONTROL)
 
 
 class TabularError(ValueError):
@@ -118,6 +125,23 @@ def check_headers(headers: Sequence[object]) -> list[str]:
     return cleaned
 
 
+def control_character_message(row: int | str, column: str, text: str) -> str:
+    """Where a control character is, and which one (the value itself is not repeated)."""
+    found = _CELL_CONTROL.search(text)
+    code = f"U+{ord(found.group()):04X}" if found else "a control character"
+    return (
+        f"Row {row}, column '{column}': the value contains a control character ({code}), which no field may "
+        "hold. Remove it (it is often left by copying from another system) and upload the file again."
+    )
+
+
+def _check_cells(number: int, cells: list[str], headers: list[str]) -> None:
+    if _CELL_CONTROL.search("".join(cells)):  # one search a row; find the column only when there is one
+        index = next(i for i, cell in enumerate(cells) if _CELL_CONTROL.search(cell))
+        column = headers[index] if index < len(headers) else f"column {index + 1}"
+        raise TabularError(control_character_message(number, column, cells[index]))
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -148,6 +172,7 @@ def read_csv(data: bytes, *, max_rows: int | None = None) -> Table:
                 raise TabularError(too_many_rows_message(max_rows))
             if not any(c.strip() for c in cells):
                 continue
+            _check_cells(number, cells, headers)
             rows.append((number, [c.strip() for c in cells]))
     except csv.Error as exc:
         raise TabularError(f"Row {reader.line_num}: the CSV could not be read ({exc}).") from exc
@@ -181,6 +206,7 @@ def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
             cells = [_cell_text(v) for v in values[: len(headers)]]
             if not any(cells):
                 continue
+            _check_cells(number, cells, headers)
             rows.append((number, cells))
     finally:
         workbook.close()
@@ -250,6 +276,29 @@ def read_table(data: bytes, filename: str = "", *, max_rows: int | None = None) 
     if not table.rows:  # for workbooks too, not only CSV
         raise TabularError("The file has column names but no rows of data.")
     return table
+
+
+# A parsed table kept between the steps of an import, so a page view never parses the file again:
+# JSON (headers, rows with their numbers, how the file was read) compressed with zlib behind a marker.
+_STORED_MARKER = b"newroles-table-1\n"
+
+
+def stored_table_bytes(table: Table) -> bytes:
+    """The table in the compact form kept between the steps of an import."""
+    payload = {
+        "headers": table.headers, "rows": table.rows, "file_format": table.file_format,
+        "encoding": table.encoding, "delimiter": table.delimiter, "notes": table.notes,
+    }  # fmt: skip
+    return _STORED_MARKER + zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 1)
+
+
+def stored_table(data: bytes) -> Table | None:
+    """A table kept by `stored_table_bytes`, or None when the bytes are not one (a file kept before)."""
+    if not data.startswith(_STORED_MARKER):
+        return None
+    payload = json.loads(zlib.decompress(data[len(_STORED_MARKER) :]))
+    rows = [(number, cells) for number, cells in payload.pop("rows")]
+    return Table(rows=rows, **payload)
 
 
 def size_text(size: int) -> str:

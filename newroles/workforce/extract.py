@@ -28,7 +28,15 @@ from pathlib import Path
 import polars as pl
 
 from newroles.lib.personal import SAMPLE_SIZE, looks_personal, personal_values_reason
-from newroles.lib.tabular import XLSX_MAGIC, TabularError, check_headers, normalise_header, sniff_delimiter
+from newroles.lib.tabular import (
+    CELL_CONTROL,
+    XLSX_MAGIC,
+    TabularError,
+    check_headers,
+    control_character_message,
+    normalise_header,
+    sniff_delimiter,
+)
 from newroles.lib.zipcheck import ZipCheckError, check_zip, limits_from_settings
 
 HEAD_BYTES = 64 * 1024
@@ -285,7 +293,19 @@ def read_columns(extract: ExtractFile, columns: Mapping[str, str], *, n_rows: in
         if extract.file_format != "XLSX":
             raise
         raise ExtractError(f"The workbook could not be read ({_short(exc)}).") from exc
+    _check_cells(frame)
     return frame.select([pl.col(header).alias(name) for name, header in columns.items()])
+
+
+def _check_cells(frame: pl.DataFrame) -> None:
+    """Refuse control characters in any cell read (NUL bytes would otherwise reach the stored titles)."""
+    for header in frame.columns:
+        column = frame.get_column(header)
+        found = column.str.contains(CELL_CONTROL)
+        if found.any():
+            index = int(found.arg_true()[0])
+            # Rows count from the header row as 1; empty rows the reader skipped are not counted.
+            raise ExtractError(control_character_message(index + 2, header, str(column[index])))
 
 
 def read_preview(extract: ExtractFile, headers: Iterable[str], rows: int = 5) -> list[dict[str, str]]:

@@ -134,3 +134,35 @@ def test_the_mapping_page_does_not_parse_the_file_again(alice, sheffield, tmp_pa
     client_for(alice).post(obj.get_absolute_url(), {"title": "Position Title", "org_unit": "Organisation"})
     obj.refresh_from_db()
     assert obj.preview == []  # the sample of values goes when the mapping step ends
+
+
+# Control characters -------------------------------------------------------------------------------
+
+
+def test_a_nul_byte_deep_in_an_extract_fails_the_import_with_its_row_and_column(alice, sheffield, tmp_path) -> None:
+    from newroles.workforce.models import ExtractTitle
+    from newroles.workforce.tests.conftest import MAPPING, post, rows_of
+
+    rows = rows_of((600, post("Staff Nurse - Maple Ward")), (1, post("NULMARK\x00Team Lead")))
+    path = write_csv(tmp_path / "esr.csv", rows)
+    assert path.stat().st_size > 65536
+    client = client_for(alice)
+    assert _upload(alice, "esr.csv", path.read_bytes()).status_code == 302  # beyond the sample: found at run
+    obj = ExtractImport.objects.get(trust=sheffield)
+    client.post(obj.get_absolute_url(), MAPPING)
+    obj.refresh_from_db()
+    assert obj.status == ExtractImport.FAILED
+    assert obj.error.startswith("Row 602, column 'Position Title': the value contains a control character (U+0000)")
+    assert not ExtractTitle.objects.filter(title__contains="NULMARK").exists()
+
+
+def test_a_control_character_in_the_sample_is_refused_at_upload(alice, sheffield, tmp_path) -> None:
+    from newroles.workforce.tests.conftest import STANDARD, post, rows_of
+
+    path = write_csv(tmp_path / "esr.csv", rows_of(*STANDARD, (1, post("Ward\x85Clerk"))))
+    response = _upload(alice, "esr.csv", path.read_bytes())
+    assert response.status_code == 400
+    assert "column &#x27;Position Title&#x27;: the value contains a control character (U+0085)" in (
+        response.content.decode()
+    )
+    assert not ExtractImport.objects.exists()

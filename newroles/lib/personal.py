@@ -90,7 +90,8 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-# Words that make a value an organisation unit, a place or a post, never a person.
+# Words that make a value an organisation unit, a place or a job title, never a person (a surname such as
+# Porter or Cook is lost with them, which a column of many names survives).
 ORGANISATION_WORDS = frozenset(
     _words(
         """
@@ -105,6 +106,12 @@ ORGANISATION_WORDS = frozenset(
         foundation primary care day night bank staff pool management board corporate finance estates facilities
         workforce training education research quality safety governance pharmacy dietetics physiotherapy
         occupational speech language and of the for with
+        nurse nurses worker workers assistant associate practitioner practitioners psychologist psychiatrist
+        therapist psychotherapist consultant manager lead clerk officer secretary administrator coordinator
+        director specialist senior junior trainee apprentice registrar doctor pharmacist technician navigator
+        clinical clinician healthcare social peer physician advanced deputy head matron sister charge student
+        approved counsellor advisor adviser analyst engineer porter receptionist housekeeper supervisor
+        facilitator mentor educator scientist dietitian midwife paramedic locum bank agency
         """
     )
 )

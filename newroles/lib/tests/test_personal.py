@@ -95,3 +95,35 @@ def test_more_personal_headers_are_recognised(header):
 @pytest.mark.parametrize("header", ["Contracted WTE", "Employee Category", "Staff Group", "Organisation", "Grade"])
 def test_organisational_headers_stay_readable(header):
     assert not looks_personal(header)
+
+
+def test_a_sample_of_distinct_job_titles_is_not_names():
+    titles = [
+        "Clinical Psychologist",
+        "Consultant Psychiatrist",
+        "Healthcare Assistant",
+        "Art Psychotherapist",
+        "Senior Practitioner",
+        "Advanced Clinical Practitioner",
+        "Approved Mental Health Professional",
+        "Specialty Doctor",
+        "Deputy Manager",
+        "Team Leader",
+        "Mental Health Practitioner",
+        "Peer Support Worker",
+        "Staff Nurse",
+        "Charge Nurse",
+        "Nursing Associate",
+        "Trainee Nursing Associate",
+        "Assistant Psychologist",
+        "Family Therapist",
+        "Social Worker",
+        "Matron",
+        "Pharmacy Technician",
+        "Dietitian",
+        "Physician Associate",
+        "Ward Manager",
+        "Clinical Lead",
+    ]
+    assert len(set(titles)) == len(titles)
+    assert personal_values_reason(titles, today=TODAY) is None

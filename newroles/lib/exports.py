@@ -9,6 +9,7 @@ separator of any locale (`,` `;` tab `|`) is also quoted, so no reader splits it
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,6 +18,9 @@ from django.http import HttpResponse
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Quoted in a CSV: the list separators of every locale, and the characters CSV itself needs quoted.
 _QUOTE_WHEN = (",", ";", "\t", "|", '"', "\r", "\n")
+# A formula start after a separator or a line break (and any quotes): where another locale's reader
+# would begin a cell.
+_FORMULA_AFTER_SEPARATOR = re.compile(r'([,;\t|\r\n]"*)([=+\-@])')
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -35,15 +39,21 @@ def safe_cell(value: Any) -> Any:
 
 
 def csv_field(value: Any) -> str:
-    """One CSV field: neutralised by `safe_cell`, and quoted when it holds a delimiter of any locale.
+    """One CSV field: neutralised by `safe_cell`, formulas after a separator neutralised too, and quoted
+    when it holds a separator of any locale.
 
     Excel splits a CSV on the list separator of the reader's locale (a comma, a semicolon in much of Europe,
     sometimes a tab or a bar), so `x;=cmd|' /C calc'!A0` left unquoted becomes a formula cell for a reader
-    whose separator is a semicolon. A quoted field is one cell whatever the separator.
+    whose separator is a semicolon. Quoting makes the field one cell for a reader that honours the quotes
+    where they stand; a reader splitting on another separator may not see a quote in the middle of a row,
+    so a formula start after any separator or line break inside the text also gets an apostrophe.
     """
     cell = safe_cell(value)
     text = cell if isinstance(cell, str) else str(cell)
-    if isinstance(cell, str) and any(c in text for c in _QUOTE_WHEN):
+    if not isinstance(cell, str):
+        return text
+    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", text)
+    if any(c in text for c in _QUOTE_WHEN):
         return '"' + text.replace('"', '""') + '"'
     return text
 

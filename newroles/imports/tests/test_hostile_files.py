@@ -6,8 +6,9 @@ import pytest
 
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
-from newroles.imports.tests.helpers import Flow, csv_text, xlsx
+from newroles.imports.tests.helpers import Flow, csv_text
 from newroles.lib.tabular import TabularError, read_table
+from newroles.lib.tests.helpers import xlsx
 from newroles.organisations.models import Team
 
 FILLER = [f"Filler team {i:05d},community,no" for i in range(3000)]  # well past the first 64 KiB

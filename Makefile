@@ -5,11 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: help install run test lint e2e-deps clean
+.PHONY: help install run serve test test-postgres lint e2e-deps clean
 
 help:
 	@echo "make run   install what is missing, migrate, load reference + demo data, serve on http://127.0.0.1:8000 with a worker"
 	@echo "make test  install what is missing, then lint, migration check and the whole test suite"
+	@echo "make test-postgres  the suite again on a throwaway PostgreSQL cluster (what CI runs second)"
+	@echo "make serve production server: gunicorn + the background worker (docs/deploy.md)"
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -68,6 +70,10 @@ lint: $(VENV)/.installed
 test: install e2e-deps lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
+
+# The suite on PostgreSQL, on a throwaway cluster; tests marked db_independent ran on SQLite already.
+test-postgres: install
+	.ci/with-postgres $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not db_independent"
 
 clean:
 	rm -rf var/ .pytest_cache

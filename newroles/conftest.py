@@ -123,3 +123,27 @@ def pass_second_factor(client: Client, user: User) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+# Fixtures through which a test reaches the test database (pytest-django blocks it otherwise).
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that never reaches the test database gives the same answer on SQLite and PostgreSQL.
+
+    Such tests (pure rules, the normaliser, browser tests against their own server, subprocess tests) are
+    marked db_independent, so the PostgreSQL run (`make test-postgres`, CI's second run) leaves them out.
+    """
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        if not uses_database:
+            item.add_marker(pytest.mark.db_independent)

@@ -11,3 +11,7 @@ class ImportsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("importers")
+
+        from newroles.imports import health, runs
+
+        health.register_sweep("imports", runs.sweep)

@@ -1,9 +1,12 @@
 """The one import flow: store the upload, map columns, validate every row, commit all or nothing.
 
-Validation runs the real service functions for every row inside a transaction that is then rolled
-back, so what validation accepts is exactly what the commit will do, uniqueness across rows included.
-The commit repeats the run for real, in one transaction with one batch id on every audit record; any
-error rolls the whole file back. An abandoned upload touches only a file in the private folder.
+Validation runs the real service functions for every row inside transactions that are then rolled
+back, so what validation accepts is what the commit will do. It runs in chunks, each its own short
+transaction (well under a second), so other writers get the database between chunks however long the
+file: on SQLite a transaction holds the one write lock. Rows repeating a row of an earlier chunk are
+checked against the database as it is, not against that rolled-back row; the commit (one transaction,
+every row again through the services, one batch id on every audit record) is exact, and any error rolls
+the whole file back. An abandoned upload touches only a file in the private folder.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,15 +35,17 @@ from newroles.lib.tabular import (
     stored_table_bytes,
     too_large_message,
 )
+from newroles.lib.uploads import private_dir, remove_stale_files
 
 MAX_ROWS = 50_000
-STALE_SECONDS = 24 * 60 * 60
+# A check's chunk ends after this long (or CHUNK_ROWS rows), so no check transaction holds the write
+# lock for more than about this plus one row: other requests wait at most that long for it.
+CHUNK_SECONDS = 0.2
+CHUNK_ROWS = 500
 
 
 def upload_dir() -> Path:
-    path = Path(settings.PRIVATE_FILES_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir("imports")
 
 
 @dataclass
@@ -81,7 +87,7 @@ def save_upload(data: bytes, *, filename: str, kind: ImportKind, user: Any, trus
     """Check size and readability, then keep the bytes for the next steps. Raises TabularError."""
     check_size(len(data))
     table = read_table(data, filename, max_rows=MAX_ROWS)
-    _remove_stale_uploads()
+    remove_stale_uploads()
     upload = Upload(secrets.token_urlsafe(16), kind.key, filename, user.pk, getattr(trust, "pk", None))
     upload.path.write_bytes(stored_table_bytes(table))  # the parsed rows, not the file: parsed once
     upload.meta_path.write_text(json.dumps(upload.__dict__))
@@ -101,11 +107,9 @@ def load_upload(token: str, *, user: Any, kind: ImportKind) -> Upload | None:
     return upload
 
 
-def _remove_stale_uploads() -> None:
-    cutoff = time.time() - STALE_SECONDS
-    for path in upload_dir().glob("*"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+def remove_stale_uploads() -> int:
+    """Delete uploads untouched for a day (abandoned before their import); returns how many files went."""
+    return len(remove_stale_files(upload_dir()))
 
 
 # Mapping ------------------------------------------------------------------------------------------
@@ -189,30 +193,77 @@ class ImportResult:
         return not self.errors
 
 
+Progress = Callable[[int, int], None]
+
+
 def run_import(
-    kind: ImportKind, table: Table, mapping: dict[str, str], ctx: ImportContext, *, commit: bool
+    kind: ImportKind,
+    table: Table,
+    mapping: dict[str, str],
+    ctx: ImportContext,
+    *,
+    commit: bool,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Validate (commit=False) or import (commit=True) every row. Nothing is kept unless commit and no errors."""
+    """Validate (commit=False) or import (commit=True) every row. Nothing is kept unless commit and no errors.
+
+    The check runs in short rolled-back chunks and calls `progress(rows_done, rows_total)` after each;
+    the commit is one transaction.
+    """
+    if not commit:
+        return _check(kind, table, mapping, ctx, progress)
     result = ImportResult()
     columns = {name: header for name, header in mapping.items() if header}
     with batch() as batch_id, transaction.atomic():
         result.batch_id = batch_id
         for number, record in table.records():
-            result.rows += 1
-            values = {name: record.get(header, "").strip() for name, header in columns.items()}
-            errors = _required_errors(kind, values)
-            if not errors:
-                errors = _import_one(kind, values, ctx, result)
-            for field_name, message in errors:
-                header = columns.get(field_name or "")
-                result.errors.append(RowProblem(number, header, values.get(field_name or "", ""), message))
-        if commit and result.ok:
+            _run_row(kind, number, record, columns, ctx, result)
+        if result.ok:
             result.committed = True
         else:
             transaction.set_rollback(True)
-    if commit and not result.committed:
+    if not result.committed:
         result.created = result.updated = 0  # rolled back: nothing was written
     return result
+
+
+def _check(
+    kind: ImportKind, table: Table, mapping: dict[str, str], ctx: ImportContext, progress: Progress | None
+) -> ImportResult:
+    result = ImportResult()
+    columns = {name: header for name, header in mapping.items() if header}
+    records = table.records()
+    done = 0
+    with batch() as batch_id:
+        result.batch_id = batch_id
+        while done < len(records):
+            started = time.monotonic()
+            with transaction.atomic():
+                end = min(done + CHUNK_ROWS, len(records))
+                while done < end:
+                    number, record = records[done]
+                    _run_row(kind, number, record, columns, ctx, result)
+                    done += 1
+                    if time.monotonic() - started >= CHUNK_SECONDS:
+                        break
+                transaction.set_rollback(True)
+            if progress:
+                progress(done, len(records))
+    return result
+
+
+def _run_row(
+    kind: ImportKind, number: int, record: dict[str, str], columns: dict[str, str], ctx: ImportContext,
+    result: ImportResult,
+) -> None:  # fmt: skip
+    result.rows += 1
+    values = {name: record.get(header, "").strip() for name, header in columns.items()}
+    errors = _required_errors(kind, values)
+    if not errors:
+        errors = _import_one(kind, values, ctx, result)
+    for field_name, message in errors:
+        header = columns.get(field_name or "")
+        result.errors.append(RowProblem(number, header, values.get(field_name or "", ""), message))
 
 
 def _required_errors(kind: ImportKind, values: dict[str, str]) -> list[tuple[str | None, str]]:

@@ -1,4 +1,8 @@
-"""The import pages: choose a kind, upload, map columns and preview, see every error, commit."""
+"""The import pages: choose a kind, upload, map columns and preview, see every error, commit.
+
+Checking and committing run in the background worker (`newroles.imports.runs`); their pages show a
+progress bar that polls until the run ends, then its result.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
 from newroles.accounts.models import trust_model
-from newroles.audit.context import batch
-from newroles.imports import engine
+from newroles.imports import engine, runs
 from newroles.imports.forms import MappingForm, UploadForm
-from newroles.imports.registry import ImportContext, ImportKind, all_kinds, get_kind
+from newroles.imports.models import ImportRun
+from newroles.imports.registry import ImportKind, all_kinds, get_kind
 from newroles.lib.exports import download
 from newroles.lib.tabular import TabularError
 
@@ -96,43 +100,84 @@ def map_columns(request: HttpRequest, key: str, token: str) -> HttpResponse:
         for problem in problems:
             form.add_error(None, problem)
         if not problems:
-            ctx = ImportContext(actor=request.user, trust=trust)
-            result = engine.run_import(kind, table, mapping, ctx, commit=False)
-            request.session[f"import-mapping-{token}"] = mapping
-            context.update({"result": result, "mapping": mapping})
-            return render(request, "imports/check.html", context)
+            run = runs.start_check(actor=request.user, upload=saved, kind=kind, mapping=mapping)
+            if run.is_running:
+                return redirect(reverse("imports:check", args=[kind.key, token]) + _query(trust))
+            return _check_page(request, kind, trust, saved, run, context)
     return render(request, "imports/map.html", context)
 
 
-def errors_file(request: HttpRequest, key: str, token: str) -> HttpResponse:
-    kind, trust = _kind_and_trust(request, key)
-    saved = _load(request, kind, token, trust)
-    mapping = request.session.get(f"import-mapping-{token}")
-    if not mapping:
+def _run(request: HttpRequest, kind: ImportKind, token: str, trust: Any) -> ImportRun:
+    """The user's latest run of this upload (which outlives the file once imported), for this trust."""
+    run = runs.latest_run(token, user=request.user, kind=kind)
+    if run is None or run.trust_id != (trust.pk if trust else None):
         raise Http404("Check the file first.")
-    result = engine.run_import(kind, saved.table(), mapping, ImportContext(request.user, trust), commit=False)
-    headers, rows = engine.error_rows(result)
+    return run
+
+
+def _check_page(
+    request: HttpRequest, kind: ImportKind, trust: Any, saved: engine.Upload, run: ImportRun,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:  # fmt: skip
+    context = {
+        **(context or {"kind": kind, "trust": trust, "upload": saved, "query": _query(trust)}),
+        "run": run, "result": runs.result_of(run), "mapping": run.mapping, "done_url": kind.done_url(trust),
+    }  # fmt: skip
+    if run.is_running:
+        return render(request, "imports/running.html", context)
+    return render(request, "imports/check.html", context)
+
+
+def check(request: HttpRequest, key: str, token: str) -> HttpResponse:
+    """The latest run of this upload: its progress while it runs, then every problem, or the commit button."""
+    kind, trust = _kind_and_trust(request, key)
+    run = _run(request, kind, token, trust)
+    saved = engine.Upload(run.token, run.kind, run.filename, run.user_id, run.trust_id)
+    return _check_page(request, kind, trust, saved, run)
+
+
+def progress(request: HttpRequest, key: str, token: str) -> HttpResponse:
+    """The progress bar alone, polled by HTMX; a finished run makes the page reload to show its result."""
+    kind, trust = _kind_and_trust(request, key)
+    run = _run(request, kind, token, trust)
+    response = render(request, "imports/_progress.html", {"run": run, "kind": kind, "query": _query(trust)})
+    if not run.is_running and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def errors_file(request: HttpRequest, key: str, token: str) -> HttpResponse:
+    """The checked run's problems as a file: read from the run, never by checking the file again."""
+    kind, trust = _kind_and_trust(request, key)
+    run = _run(request, kind, token, trust)
+    if run.is_running:
+        raise Http404("The check has not finished yet.")
+    headers, rows = engine.error_rows(runs.result_of(run))
     return download(f"{kind.key}-import-errors", headers, rows, "csv")
 
 
 @require_POST
 def commit(request: HttpRequest, key: str, token: str) -> HttpResponse:
     kind, trust = _kind_and_trust(request, key)
-    saved = _load(request, kind, token, trust)
-    mapping = request.session.get(f"import-mapping-{token}")
-    if not mapping:
-        raise Http404("Check the file first.")
-    result = engine.run_import(kind, saved.table(), mapping, ImportContext(request.user, trust), commit=True)
-    if not result.ok:
-        messages.error(request, f"Nothing was imported: {len(result.errors)} problem(s) were found.")
-        return redirect(reverse("imports:map", args=[kind.key, token]) + _query(trust))
-    with batch(result.batch_id):  # the remembered mapping belongs to the same import in the audit log
-        engine.remember_mapping(actor=request.user, kind=kind, mapping=mapping)
-    saved.discard()
-    request.session.pop(f"import-mapping-{token}", None)
+    _load(request, kind, token, trust)
+    run = _run(request, kind, token, trust)
+    back = reverse("imports:map", args=[kind.key, token]) + _query(trust)
+    if run.status != ImportRun.CHECKED or run.errors:
+        problem = f"{len(run.errors)} problem(s) were found" if run.errors else "the file has not passed its check"
+        messages.error(request, f"Nothing was imported: {problem}.")
+        return redirect(back)
+    run = runs.start_commit(run=run)
+    if run.is_running:
+        return redirect(reverse("imports:check", args=[kind.key, token]) + _query(trust))
+    return _after_commit(request, kind, trust, run, back)
+
+
+def _after_commit(request: HttpRequest, kind: ImportKind, trust: Any, run: ImportRun, back: str) -> HttpResponse:
+    if run.status != ImportRun.COMMITTED:
+        messages.error(request, run.message)
+        return redirect(back)
     messages.success(
         request,
-        f"Imported {result.rows} row(s): {result.created} added, {result.updated} updated "
-        f"(batch {result.batch_id[:8]}).",
+        f"Imported {run.rows} row(s): {run.created} added, {run.updated} updated (batch {run.batch_id[:8]}).",
     )
     return redirect(kind.done_url(trust))

@@ -334,7 +334,11 @@ def test_a_row_refused_at_commit_saves_nothing_and_says_so(alice, sheffield, mon
     response = flow.commit()
     assert response.status_code == 302 and response.url == flow.map_url
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == ["Nothing was imported: 1 problem(s) were found."]
+    # The commit checks every row again: a row refused now (the data changed since the check) is named.
+    assert messages == [
+        "Nothing was imported: 1 row(s) no longer pass the checks because the data changed after the file was "
+        "checked (row 4, column Team: 'Crisis Team' Someone else just added this team). Check the file again."
+    ]
     assert not sheffield.teams.exists()
     assert ChangeRecord.objects.count() == records
 
@@ -343,8 +347,11 @@ def test_a_crash_mid_commit_saves_nothing(alice, sheffield, monkeypatch):
     flow = _flow(alice)
     _import(flow, THREE_TEAMS, name="Team", service_type="Service")
     _fail_on_third_row(monkeypatch, RuntimeError("disk full"))
-    flow.client.raise_request_exception = False
     records = ChangeRecord.objects.count()
-    assert flow.commit().status_code == 500
+    # The commit runs in the background worker: a crash there fails the run with a message, not the page.
+    response = flow.commit()
+    assert response.status_code == 302 and response.url == flow.map_url
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert messages == ["The import stopped with an unexpected error (RuntimeError). Nothing was saved."]
     assert not sheffield.teams.exists()
     assert ChangeRecord.objects.count() == records

@@ -45,6 +45,20 @@ def _user(email: str, *, trust: str | None = None, role: str | None = None, **fl
 
 
 @pytest.fixture
+def committed_trusts(transactional_db):  # type: ignore[no-untyped-def]
+    """For tests whose transactions really commit (another connection must see them, or wait on their lock).
+
+    Such a test empties every table when it ends, reference data included, so each loads the trust
+    register again (the role catalogue takes ten seconds: these tests do without it). pytest-django runs
+    them after every test that uses `db`, which needs the whole reference data.
+    """
+    from newroles.organisations.services import load_reference
+
+    if not Trust.objects.exists():
+        load_reference()
+
+
+@pytest.fixture
 def sheffield(db) -> Trust:  # type: ignore[no-untyped-def]
     return Trust.objects.get(ods_code="TAH")
 

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "newroles.accounts.middleware.LoginRequiredMiddleware",
     "newroles.accounts.middleware.SecondFactorRequiredMiddleware",
     "newroles.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Near the end, so it sees the view's exceptions first: a busy database is a 503 "try again" page, not a 500.
+    "newroles.lib.busy.DatabaseBusyMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 

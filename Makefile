@@ -47,7 +47,7 @@ run: install
 	@echo "  researcher@ and admin@ also need a second-factor code: $(PY) manage.py demo totp admin@demo.test"
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --interval 1 & \
+	  $(PY) manage.py worker --interval 1 & \
 	  $(PY) manage.py runserver 127.0.0.1:8000 & \
 	  wait
 

@@ -45,17 +45,21 @@ def _user(email: str, *, trust: str | None = None, role: str | None = None, **fl
 
 
 @pytest.fixture
-def committed_trusts(transactional_db):  # type: ignore[no-untyped-def]
-    """For tests whose transactions really commit (another connection must see them, or wait on their lock).
+def restores_reference_data(django_db_blocker):  # type: ignore[no-untyped-def]
+    """For tests whose transactions really commit (another connection sees them, or waits on their lock).
 
-    Such a test empties every table when it ends, reference data included, so each loads the trust
-    register again (the role catalogue takes ten seconds: these tests do without it). pytest-django runs
-    them after every test that uses `db`, which needs the whole reference data.
+    Such a test (with `transactional_db`, requested after this) empties every table when it ends, the
+    reference data loaded once per test database included, and tests that run after it in the same
+    process need that data: this loads it again once the tables are emptied (it is torn down after
+    `transactional_db` because it is set up before it).
     """
-    from newroles.organisations.services import load_reference
+    yield
+    from django.conf import settings
+    from django.utils.module_loading import import_string
 
-    if not Trust.objects.exists():
-        load_reference()
+    with django_db_blocker.unblock():
+        for dotted in settings.REFERENCE_LOADERS:
+            import_string(dotted)()
 
 
 @pytest.fixture

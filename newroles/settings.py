@@ -208,6 +208,10 @@ TASKS = {
 # What /readyz checks (newroles/health.py); a worker heartbeat check can replace the queue check.
 READINESS_CHECKS = ["newroles.health.database", "newroles.health.migrations", "newroles.health.task_queue_moving"]
 
+# A running import (a check, a commit, a staff-record extract) whose heartbeat is older than this was
+# abandoned by a process that died: the worker's minute sweep fails it and deletes its upload.
+IMPORT_ABANDONED_AFTER_SECONDS = env_int("NEWROLES_IMPORT_ABANDONED_AFTER_SECONDS", 10 * 60)
+
 # Security: strict defaults whenever not in debug, so `manage.py check --deploy` is clean.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -14,3 +14,9 @@ class WorkforceConfig(AppConfig):
         from newroles.workforce.tasks import recount_after_catalogue_change
 
         national_alias_approved.connect(recount_after_catalogue_change, dispatch_uid="workforce.recount")
+
+        # The worker's minute sweep fails imports whose process died and deletes their uploads.
+        from newroles.imports.health import register_sweep
+        from newroles.workforce import runs
+
+        register_sweep("workforce", runs.sweep)

@@ -47,7 +47,8 @@ class ExtractMapping(models.Model):
 class ExtractImport(models.Model):
     """One run of the extract import for a trust and month: its progress, what was dropped, the result.
 
-    The file itself is never kept: it is deleted when the run ends, however it ends. `is_current` marks
+    The file itself is never kept: it is deleted when the run ends, however it ends (a run whose process
+    died is found by its stale `heartbeat_at` and failed by the worker's sweep). `is_current` marks
     the import whose counts stand for the month; re-importing the month replaces them in one transaction.
     """
 
@@ -97,7 +98,11 @@ class ExtractImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    audit_exclude = ("stage", "progress", "preview")  # the preview is values from the file: never in the audit
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the process running it; stale means abandoned."
+    )
+    # the preview is values from the file: never in the audit
+    audit_exclude = ("stage", "progress", "preview", "heartbeat_at")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -54,7 +54,9 @@ class _Reporter:
         now = time.monotonic()
         if self.pks and (now - self.last > 0.5 or fraction >= 1):
             self.last = now
-            ExtractImport.objects.filter(pk__in=self.pks).update(progress=int(fraction * 100), stage=stage[:100])
+            ExtractImport.objects.filter(pk__in=self.pks).update(
+                progress=int(fraction * 100), stage=stage[:100], heartbeat_at=timezone.now()
+            )
 
 
 def _scaled(report: Callable[[float, str], None], start: float, end: float) -> Progress:
@@ -90,7 +92,8 @@ def run_import(
     """
     obj = extract_import
     require_editor(actor, obj.trust)
-    update_row(actor, obj, {"status": ExtractImport.RUNNING, "error": ""}, message="import started")
+    started = {"status": ExtractImport.RUNNING, "error": "", "heartbeat_at": timezone.now()}
+    update_row(actor, obj, started, message="import started")
     reporter = _Reporter([obj.pk], progress)
     try:
         aggregated = _aggregate(path, obj.filename, obj.mapping, {"": obj.trust}, reporter, processes)

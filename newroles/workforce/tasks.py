@@ -10,6 +10,7 @@ from typing import Any
 
 from django_tasks import task
 
+from newroles.imports.health import sweep_all
 from newroles.workforce.recounts import recount_all
 from newroles.workforce.running import run_queued_import
 
@@ -17,6 +18,8 @@ from newroles.workforce.running import run_queued_import
 @task()
 def run_extract_import(extract_import_id: int) -> str:
     """Run a queued staff-record import; the page polls the import's progress while this works."""
+    sweep_all()  # a new worker first fails what a killed one left running, and deletes its upload
+
     return run_queued_import(extract_import_id).status
 
 

@@ -27,7 +27,7 @@ from newroles.organisations.models import Trust
 from newroles.roles import aliases as catalogue_aliases
 from newroles.roles.models import RoleAlias
 from newroles.roles.services import is_curator
-from newroles.workforce import quality, services
+from newroles.workforce import quality, runs, services
 from newroles.workforce.access import staff_record_trust
 from newroles.workforce.extract import ExtractError, is_assignment_header
 from newroles.workforce.forms import DecisionForm, ExtractMappingForm, UploadForm
@@ -66,7 +66,6 @@ def _month_options(months: list[dt.date]) -> list[tuple[str, str]]:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    services.remove_stale_uploads()  # so an abandoned upload never outlives its day by long
     user = request.user
     trust_ids = Trust.objects.all() if policy.is_admin(user) else Trust.objects.filter(pk__in=user.trust_ids())  # type: ignore[union-attr]
     trusts = (
@@ -88,7 +87,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
     obj = _trust(request, ods_code)
-    services.remove_stale_uploads()
     months = quality.months_with_data([obj.pk])
     month = _month(request, months)
     counts = services.counts_by_role([obj.pk], month) if month else []
@@ -152,6 +150,7 @@ def import_detail(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
         return _mapping_step(request, obj, context)
     if request.method == "POST":
         raise PermissionDenied("This import is past its mapping step.")
+    context["stuck"] = can_edit and runs.is_abandoned(obj)
     if obj.status == ExtractImport.DONE:
         context["summary"] = obj.summary
         context["to_resolve"] = services.titles_to_resolve(obj.trust, obj.month)[:5] if obj.is_current else []
@@ -206,7 +205,7 @@ def import_progress(request: HttpRequest, ods_code: str, pk: int) -> HttpRespons
 def import_cancel(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
     obj = _import(request, ods_code, pk, "change")
     try:
-        services.cancel_import(actor=request.user, extract_import=obj)
+        runs.cancel(actor=request.user, extract_import=obj)
         messages.success(request, "The import was cancelled and the uploaded file deleted.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

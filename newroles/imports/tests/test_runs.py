@@ -42,7 +42,9 @@ def _slow_services(monkeypatch, seconds: float) -> list[float]:  # type: ignore[
     return calls
 
 
-def test_the_check_gives_the_write_lock_back_between_short_chunks(committed_trusts, alice, sheffield, monkeypatch):
+def test_the_check_gives_the_write_lock_back_between_short_chunks(
+    restores_reference_data, transactional_db, alice, sheffield, monkeypatch
+):
     """While a long check runs, another connection can write between its chunks; each chunk is short."""
     if connection.vendor != "sqlite":
         pytest.skip("probes SQLite's write lock")

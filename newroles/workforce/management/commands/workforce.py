@@ -3,7 +3,9 @@
     newroles workforce import FILE --trust ODS --month YYYY-MM [--map HEADER=field ...]
     newroles workforce import FILE --trust ALL --month YYYY-MM   (a national extract with a trust code column)
     newroles workforce recount [--trust ODS]
-    newroles workforce cleanup          (delete uploads abandoned for more than a day; for cron)
+    newroles workforce sweep            (fail imports whose process died, delete their uploads and uploads
+                                         abandoned for a day; the worker does this every minute)
+    newroles workforce cleanup          (the same as sweep; its older name)
 
 The import reads only the mapped columns (common ESR headers map themselves; the trust's last mapping
 is remembered; --map overrides), shows a progress bar, and replaces the trust's month in one
@@ -18,14 +20,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newroles.organisations.models import Trust
-from newroles.workforce import services
+from newroles.workforce import runs, services
 from newroles.workforce.extract import ExtractError, open_extract
 from newroles.workforce.importers import EXTRACT, NATIONAL_EXTRACT
 from newroles.workforce.models import ExtractImport, month_label
 
 
 class Command(BaseCommand):
-    help = "Staff-record extracts. Subcommands: import, recount, cleanup."
+    help = "Staff-record extracts. Subcommands: import, recount, sweep (or cleanup)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
@@ -44,7 +46,10 @@ class Command(BaseCommand):
         imp.add_argument("--no-progress", action="store_true", help="No progress bar (for logs).")
         rec = subcommands.add_parser("recount", help="Match stored titles again after catalogue changes.")
         rec.add_argument("--trust", metavar="ODS", help="Only this trust (default: every trust with data).")
-        subcommands.add_parser("cleanup", help="Delete uploaded extracts abandoned for more than a day.")
+        for name in ("sweep", "cleanup"):
+            subcommands.add_parser(
+                name, help="Fail imports whose process died and delete their uploads, and uploads abandoned a day."
+            )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["subcommand"] == "import":
@@ -52,7 +57,9 @@ class Command(BaseCommand):
         elif opts["subcommand"] == "recount":
             self.recount(opts)
         else:
-            self.stdout.write(f"Deleted {services.remove_stale_uploads()} abandoned upload(s).")
+            swept = runs.sweep()
+            self.stdout.write(f"Marked {swept['abandoned']} stopped import(s) failed and deleted their uploads.")
+            self.stdout.write(f"Deleted {swept['stale_uploads']} abandoned upload(s).")
 
     # import -------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from newroles.audit.context import batch
 from newroles.audit.writes import create_row, update_row
@@ -40,8 +40,12 @@ from newroles.lib.uploads import private_dir, remove_stale_files
 MAX_ROWS = 50_000
 # A check's chunk ends after this long (or CHUNK_ROWS rows), so no check transaction holds the write
 # lock for more than about this plus one row: other requests wait at most that long for it.
-CHUNK_SECONDS = 0.2
+CHUNK_SECONDS = 0.3
 CHUNK_ROWS = 500
+# SQLite does not queue writers: one waiting for the lock polls it (its busy handler sleeps up to 100 ms
+# between tries), so a check that took the lock again at once would starve it. A pause longer than one
+# poll between chunks lets every waiting writer in; PostgreSQL locks rows, not the database, and needs none.
+CHUNK_PAUSE = 0.12
 
 
 def upload_dir() -> Path:
@@ -249,6 +253,8 @@ def _check(
                 transaction.set_rollback(True)
             if progress:
                 progress(done, len(records))
+            if done < len(records) and connection.vendor == "sqlite":
+                time.sleep(CHUNK_PAUSE)
     return result
 
 

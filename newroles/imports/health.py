@@ -71,16 +71,17 @@ def worker_seen_within(seconds: float) -> bool:
     return seen is not None and time.time() - seen <= seconds
 
 
-def start_sweeper(interval: float = SWEEP_SECONDS) -> threading.Thread:
-    """Start the worker's companion thread: beat, sweep, sleep, for as long as the process lives."""
+def start_sweeper(interval: float = SWEEP_SECONDS, stop: threading.Event | None = None) -> threading.Thread:
+    """Start the worker's companion thread: beat, sweep, wait, until `stop` is set or the process ends."""
+    stop = stop or threading.Event()
 
     def loop() -> None:
-        while True:
+        while not stop.is_set():
             beat()
             sweep_all()
             close_old_connections()  # this thread's own connection: never keep a stale one
             beat()
-            time.sleep(interval)
+            stop.wait(interval)
 
     thread = threading.Thread(target=loop, name="newroles-sweeper", daemon=True)
     thread.start()

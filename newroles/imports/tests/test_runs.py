@@ -48,7 +48,7 @@ def test_the_check_gives_the_write_lock_back_between_short_chunks(
     """While a long check runs, another connection can write between its chunks; each chunk is short."""
     if connection.vendor != "sqlite":
         pytest.skip("probes SQLite's write lock")
-    _slow_services(monkeypatch, 0.15)
+    _slow_services(monkeypatch, 0.2)
     writes_between_chunks: list[int] = []
 
     def other_writer_gets_in(done: int, total: int) -> None:
@@ -66,7 +66,7 @@ def test_the_check_gives_the_write_lock_back_between_short_chunks(
     result = engine.run_import(TEAMS, table, MAPPING, ImportContext(alice, sheffield), commit=False,
                                progress=other_writer_gets_in)  # fmt: skip
     assert result.ok and (result.rows, result.created) == (8, 8)
-    # 0.15 s a row and chunks of at most 0.2 s: two rows a chunk, so four chunks, and a write after each.
+    # 0.2 s a row and chunks of at most 0.3 s: two rows a chunk, so four chunks, and a write after each.
     assert writes_between_chunks == [2, 4, 6, 8]
     assert not sheffield.teams.exists()
 
@@ -187,3 +187,28 @@ def test_the_worker_heartbeat_says_whether_a_worker_was_seen(settings, tmp_path)
     os.utime(health.heartbeat_path(), (old, old))
     assert not health.worker_seen_within(60)
     assert health.worker_seen_within(300)
+
+
+def test_the_worker_thread_sweeps_and_beats_until_stopped(settings, tmp_path, monkeypatch):
+    import threading
+
+    settings.VAR_DIR = tmp_path
+    swept: list[int] = []
+    monkeypatch.setattr(health, "_SWEEPS", {"test": lambda: swept.append(1)})
+    stop = threading.Event()
+    thread = health.start_sweeper(interval=0.01, stop=stop)
+    deadline = time.monotonic() + 10
+    while len(swept) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    thread.join(timeout=5)
+    assert len(swept) >= 3 and not thread.is_alive()
+    assert health.worker_seen_within(5)
+
+
+def test_one_failing_sweep_does_not_stop_the_others(monkeypatch):
+    def broken() -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(health, "_SWEEPS", {"broken": broken, "fine": lambda: 3})
+    assert health.sweep_all() == {"broken": None, "fine": 3}

@@ -11,11 +11,12 @@ database's write lock, and reading it needs no database.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -44,6 +45,33 @@ def sweep_all() -> dict[str, object]:
             logger.exception("sweep %s failed", name)
             results[name] = None
     return results
+
+
+_KEEP_ALIVE: dict[int, Callable[[], object]] = {}
+
+
+@contextlib.contextmanager
+def keep_alive(beat_job: Callable[[], object]) -> Iterator[None]:
+    """While the block runs, the worker's sweep thread calls `beat_job()` every minute before sweeping.
+
+    For a job that cannot beat for itself while one long transaction runs (an import's commit): its
+    heartbeat stays fresh wherever another connection may write (PostgreSQL), so no sweep fails it. On
+    SQLite the transaction holds the write lock, and no sweep can write until it ends either.
+    """
+    key = id(beat_job)
+    _KEEP_ALIVE[key] = beat_job
+    try:
+        yield
+    finally:
+        _KEEP_ALIVE.pop(key, None)
+
+
+def _beat_jobs() -> None:
+    for beat_job in list(_KEEP_ALIVE.values()):
+        try:
+            beat_job()
+        except Exception:  # the database busy: the next minute tries again
+            logger.warning("could not refresh a running job's heartbeat", exc_info=True)
 
 
 def heartbeat_path() -> Path:
@@ -78,6 +106,7 @@ def start_sweeper(interval: float = SWEEP_SECONDS, stop: threading.Event | None 
     def loop() -> None:
         while not stop.is_set():
             beat()
+            _beat_jobs()
             sweep_all()
             close_old_connections()  # this thread's own connection: never keep a stale one
             beat()

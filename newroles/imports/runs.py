@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from newroles.audit.context import batch
-from newroles.imports import engine
+from newroles.imports import engine, health
 from newroles.imports.models import ImportRun
 from newroles.imports.registry import ImportContext, ImportKind, get_kind
 
@@ -160,7 +160,9 @@ def run_commit(pk: int) -> ImportRun | None:
             return _fail(run, needs)
         kind, upload, ctx = needs
         _set(run, stage="Saving every row")
-        result = engine.run_import(kind, upload.table(), run.mapping, ctx, commit=True)
+        table = upload.table()
+        with health.keep_alive(lambda: ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())):
+            result = engine.run_import(kind, table, run.mapping, ctx, commit=True)
         if not result.ok:
             # Checked clean, refused now: the data changed in between. Nothing was saved.
             first = result.errors[0]

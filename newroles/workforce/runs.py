@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,9 +56,13 @@ def _end(actor: Any, extract_import: ExtractImport, status: str, message: str) -
 def sweep_abandoned(now: dt.datetime | None = None) -> int:
     """Fail every abandoned import and delete its upload; returns how many. A system job (no acting user)."""
     count = 0
-    for extract_import in abandoned(now).select_related("trust"):
-        _end(None, extract_import, ExtractImport.FAILED, "import abandoned: its process stopped; file deleted")
-        count += 1
+    for pk in list(abandoned(now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Read again under the write lock: the import may have finished since the list was read.
+            extract_import = abandoned(now).select_for_update().select_related("trust").filter(pk=pk).first()
+            if extract_import is not None:
+                _end(None, extract_import, ExtractImport.FAILED, "import abandoned: its process stopped; file deleted")
+                count += 1
     return count
 
 

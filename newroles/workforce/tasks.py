@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django_tasks import task
 
-from newroles.imports.health import sweep_all
+from newroles.imports.health import keep_alive, sweep_all
+from newroles.workforce.models import ExtractImport
 from newroles.workforce.recounts import recount_all
 from newroles.workforce.running import run_queued_import
 
@@ -20,7 +22,13 @@ def run_extract_import(extract_import_id: int) -> str:
     """Run a queued staff-record import; the page polls the import's progress while this works."""
     sweep_all()  # a new worker first fails what a killed one left running, and deletes its upload
 
-    return run_queued_import(extract_import_id).status
+    def beat() -> None:  # the sweep thread keeps this import alive while this process lives, even in long steps
+        ExtractImport.objects.filter(pk=extract_import_id, status=ExtractImport.RUNNING).update(
+            heartbeat_at=timezone.now()
+        )
+
+    with keep_alive(beat):
+        return run_queued_import(extract_import_id).status
 
 
 @task()

@@ -195,14 +195,19 @@ def test_the_worker_thread_sweeps_and_beats_until_stopped(settings, tmp_path, mo
     settings.VAR_DIR = tmp_path
     swept: list[int] = []
     monkeypatch.setattr(health, "_SWEEPS", {"test": lambda: swept.append(1)})
+    kept_alive: list[int] = []
     stop = threading.Event()
-    thread = health.start_sweeper(interval=0.01, stop=stop)
-    deadline = time.monotonic() + 10
-    while len(swept) < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    with health.keep_alive(lambda: kept_alive.append(1)):  # a long job of this worker, beaten for it
+        thread = health.start_sweeper(interval=0.01, stop=stop)
+        deadline = time.monotonic() + 10
+        while len(swept) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    calls = len(kept_alive)
+    time.sleep(0.05)
     stop.set()
     thread.join(timeout=5)
     assert len(swept) >= 3 and not thread.is_alive()
+    assert calls >= 3 and len(kept_alive) <= calls + 1  # no longer beaten once the job ended
     assert health.worker_seen_within(5)
 
 

@@ -46,7 +46,7 @@ class LockProbe(threading.Thread):
         self.tries = 0
 
     def run(self) -> None:
-        db = sqlite3.connect(self.path, timeout=600, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=24 * 60 * 60, isolation_level=None)  # wait however long it takes
         while self.running:
             started = time.monotonic()
             db.execute("BEGIN IMMEDIATE")

@@ -66,8 +66,11 @@ def test_the_check_gives_the_write_lock_back_between_short_chunks(
     result = engine.run_import(TEAMS, table, MAPPING, ImportContext(alice, sheffield), commit=False,
                                progress=other_writer_gets_in)  # fmt: skip
     assert result.ok and (result.rows, result.created) == (8, 8)
-    # 0.2 s a row and chunks of at most 0.3 s: two rows a chunk, so four chunks, and a write after each.
-    assert writes_between_chunks == [2, 4, 6, 8]
+    # 0.2 s a row and chunks of at most 0.3 s: at most two rows a chunk (one, on a busy machine), so at
+    # least four chunks, and another connection wrote after each of them.
+    assert len(writes_between_chunks) >= 4 and writes_between_chunks[-1] == 8
+    sizes = [b - a for a, b in zip([0, *writes_between_chunks], writes_between_chunks, strict=False)]
+    assert set(sizes) <= {1, 2}
     assert not sheffield.teams.exists()
 
 

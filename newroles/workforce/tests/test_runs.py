@@ -22,7 +22,7 @@ from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
 from newroles.imports import health
 from newroles.imports.runs import abandoned_after
-from newroles.workforce import services
+from newroles.workforce import pipeline, services
 from newroles.workforce.models import ExtractImport
 from newroles.workforce.tests.conftest import MAPPING
 
@@ -118,7 +118,7 @@ def test_a_command_line_import_killed_mid_way_is_swept_but_its_file_left_alone(s
     def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt  # what a stopped process leaves behind: the row, never updated again
 
-    monkeypatch.setattr(services.p, "aggregate", killed)
+    monkeypatch.setattr(pipeline, "aggregate", killed)
     with pytest.raises(KeyboardInterrupt):
         services.import_file(actor=None, trust=sheffield, path=extract_csv, month=dt.date(2025, 3, 1),
                              mapping=MAPPING, processes=1)  # fmt: skip

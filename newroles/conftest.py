@@ -16,7 +16,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from newroles.accounts import mfa
+from newroles.accounts import mfa, policy
 from newroles.accounts import services as accounts
 from newroles.accounts.models import Membership, User
 from newroles.organisations import services as organisations
@@ -37,10 +37,12 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 def _user(email: str, *, trust: str | None = None, role: str | None = None, **flags: bool) -> User:
     user, _ = accounts.create_user(
-        actor=None, email=email, password=PASSWORD, display_name=email.split("@")[0], **flags
+        actor=policy.SYSTEM, email=email, password=PASSWORD, display_name=email.split("@")[0], **flags
     )
     if trust:
-        accounts.add_member(actor=None, trust=Trust.objects.get(ods_code=trust), email=email, role=role or "viewer")
+        accounts.add_member(
+            actor=policy.SYSTEM, trust=Trust.objects.get(ods_code=trust), email=email, role=role or "viewer"
+        )
     return User.objects.get(pk=user.pk)
 
 
@@ -115,13 +117,13 @@ def admin_user(db) -> User:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def private_team(sheffield) -> Team:  # type: ignore[no-untyped-def]
-    return organisations.create_team(actor=None, trust=sheffield, name="Maple Ward", service_type="inpatient")
+    return organisations.create_team(actor=policy.SYSTEM, trust=sheffield, name="Maple Ward", service_type="inpatient")
 
 
 @pytest.fixture
 def shared_team(sheffield) -> Team:  # type: ignore[no-untyped-def]
     return organisations.create_team(
-        actor=None, trust=sheffield, name="CMHT North", service_type="community", is_shared=True
+        actor=policy.SYSTEM, trust=sheffield, name="CMHT North", service_type="community", is_shared=True
     )
 
 

@@ -138,7 +138,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Sign-in safety. django-axes refuses sign-in for a cool-off after repeated failures, counted per account and,
 # separately, per address (so neither guessing one account from many places nor many accounts from one place
 # works); admins unlock in the admin or with `newroles axes_reset`. django-otp: the second factor.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Object permissions: each model's change rule (accounts/rules.py), asked as user.has_perm(perm, obj).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, so a locked-out sign-in stops here
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AXES_FAILURE_LIMIT = env_int("NEWROLES_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWROLES_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -84,7 +84,7 @@ def enrol_app(*, actor: Any, user: Any, key: str, code: str) -> tuple[TOTPDevice
     if not (code.isdigit() and totp.verify(int(code), tolerance=1)):
         raise ValidationError({"code": "That code is not right. Enter the code your app shows now."})
     device = TOTPDevice(user=user, name=APP_DEVICE_NAME, key=key, confirmed=True, last_t=totp.t())
-    create_row(actor, device, check_policy=False, message="authenticator app set up")
+    create_row(actor, device, message="authenticator app set up")
     return device, make_recovery_codes(actor=actor, user=user)
 
 
@@ -93,12 +93,12 @@ def make_recovery_codes(*, actor: Any, user: Any) -> list[str]:
     """Replace the user's recovery codes with RECOVERY_CODE_COUNT new ones, returned to show once."""
     for old in StaticDevice.objects.filter(user=user):
         for token in old.token_set.all():
-            delete_row(actor, token, check_policy=False)
-        delete_row(actor, old, check_policy=False, message="recovery codes replaced")
-    device = create_row(actor, StaticDevice(user=user, name=RECOVERY_DEVICE_NAME), check_policy=False)
+            delete_row(actor, token)
+        delete_row(actor, old, message="recovery codes replaced")
+    device = create_row(actor, StaticDevice(user=user, name=RECOVERY_DEVICE_NAME))
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):
-        token = create_row(actor, StaticToken(device=device, token=StaticToken.random_token()), check_policy=False)
+        token = create_row(actor, StaticToken(device=device, token=StaticToken.random_token()))
         codes.append(token.token)
     return codes
 

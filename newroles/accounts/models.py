@@ -43,6 +43,9 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
     audit_secret = ("password",)  # the audit log must never hold password hashes
+    change_rule = "account"
+    # What a person may change on their own account; the rest (access flags above all) is the admins'.
+    self_fields = ("password", "must_change_password", "display_name", "first_name", "last_name", "last_login")
     objects = EmailUserManager()
 
     class Meta:
@@ -86,6 +89,7 @@ class Membership(models.Model):
     MANAGER = "manager"
     ROLE_CHOICES = [(VIEWER, "Viewer"), (EDITOR, "Editor"), (MANAGER, "Manager")]
     trust_path = "trust"
+    change_rule = "membership"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="memberships")
@@ -123,6 +127,7 @@ class Invitation(models.Model):
     """
 
     trust_path = "trust"
+    change_rule = "invitation"
     audit_secret = ("token_digest",)
 
     trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="invitations")

@@ -19,6 +19,7 @@ class ChangeRecord(models.Model):
     DELETE = "delete"
     ACTION_CHOICES = [(CREATE, "Created"), (UPDATE, "Changed"), (DELETE, "Deleted")]
     trust_path = None  # access is decided on the object the record is about
+    change_rule = "system"  # written only by audit.record, inside the change it records
 
     time = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

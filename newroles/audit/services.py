@@ -70,7 +70,7 @@ def record(
 ) -> ChangeRecord:
     """Write one ChangeRecord. Must run inside the transaction that makes the change.
 
-    `actor` is the acting User, or None for a system job (reference data loader), named by `message`.
+    `actor` is the acting User, or `policy.SYSTEM` for a job without a person (named "system" in history).
     For deletes pass `object_id`, since the row no longer has a primary key.
     """
     if not transaction.get_connection().in_atomic_block:

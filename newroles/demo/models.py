@@ -7,6 +7,7 @@ class DemoLoad(models.Model):
     """One row per demo load. While any exists, every page says the data is illustrative."""
 
     trust_path = None
+    change_rule = "system"  # the demo loader's marker
 
     loaded_at = models.DateTimeField(auto_now_add=True)
     description = models.CharField(max_length=200)

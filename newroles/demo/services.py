@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from newroles.accounts import mfa
+from newroles.accounts import mfa, policy
 from newroles.accounts import services as accounts
 from newroles.accounts.models import Membership, User
 from newroles.audit.writes import create_row, delete_row
@@ -74,20 +74,20 @@ def load_demo() -> list[Persona]:
         user = User.objects.filter(email=p.email).first()
         if user is None:
             user, _ = accounts.create_user(
-                actor=None, email=p.email, display_name=p.name, password=DEMO_PASSWORD,
+                actor=policy.SYSTEM, email=p.email, display_name=p.name, password=DEMO_PASSWORD,
                 is_national_reader=p.national, is_researcher=p.researcher, is_admin=p.admin, is_demo=True,
             )  # fmt: skip
         if p.trust and not Membership.objects.filter(user=user, trust=trusts[p.trust]).exists():
-            accounts.add_member(actor=None, trust=trusts[p.trust], email=p.email, role=p.role or "viewer")
+            accounts.add_member(actor=policy.SYSTEM, trust=trusts[p.trust], email=p.email, role=p.role or "viewer")
         if mfa.requires_second_factor(user) and not mfa.has_app(user):
             device = TOTPDevice(user=user, name=DEMO_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
-            create_row(None, device, check_policy=False, message="demo authenticator")
+            create_row(policy.SYSTEM, device, message="demo authenticator")
     for code, teams in DEMO_TEAMS.items():
         existing = set(trusts[code].teams.values_list("name", flat=True))
         for name, service_type, description, shared in teams:
             if name not in existing:
                 organisations.create_team(
-                    actor=None, trust=trusts[code], name=name, service_type=service_type,
+                    actor=policy.SYSTEM, trust=trusts[code], name=name, service_type=service_type,
                     description=description, is_shared=shared,
                 )  # fmt: skip
     from newroles.mapping.demo import load_mapping_demo
@@ -100,7 +100,7 @@ def load_demo() -> list[Persona]:
 
     load_workforce_demo()  # staff record: two months of synthetic extracts for TAH and RXE, imported for real
     if not DemoLoad.objects.exists():
-        create_row(None, DemoLoad(description="personas and teams"), check_policy=False)
+        create_row(policy.SYSTEM, DemoLoad(description="personas and teams"))
     return PERSONAS
 
 
@@ -110,12 +110,12 @@ def remove_demo() -> int:
     users = list(User.objects.filter(is_demo=True))
     for user in users:
         for membership in user.memberships.all():
-            delete_row(None, membership, check_policy=False)
+            delete_row(policy.SYSTEM, membership)
         for device in TOTPDevice.objects.filter(user=user):
-            delete_row(None, device, check_policy=False)
-        delete_row(None, user, check_policy=False)
+            delete_row(policy.SYSTEM, device)
+        delete_row(policy.SYSTEM, user)
     for marker in DemoLoad.objects.all():
-        delete_row(None, marker, check_policy=False)
+        delete_row(policy.SYSTEM, marker)
     return len(users)
 
 

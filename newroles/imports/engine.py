@@ -140,9 +140,9 @@ def remembered_mapping(user: Any, kind: ImportKind) -> dict[str, str]:
 def remember_mapping(*, actor: Any, kind: ImportKind, mapping: dict[str, str]) -> None:
     row = ColumnMapping.objects.filter(user=actor, kind=kind.key).first()
     if row is None:
-        create_row(actor, ColumnMapping(user=actor, kind=kind.key, mapping=mapping), check_policy=False)
+        create_row(actor, ColumnMapping(user=actor, kind=kind.key, mapping=mapping))
     elif row.mapping != mapping:
-        update_row(actor, row, {"mapping": mapping}, check_policy=False)
+        update_row(actor, row, {"mapping": mapping})
 
 
 def mapping_problems(kind: ImportKind, mapping: dict[str, str], headers: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ class ColumnMapping(models.Model):
     """The columns a user last mapped for a kind of import, so the next file of the same shape maps itself."""
 
     trust_path = None
+    change_rule = "owner"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=50)
@@ -32,6 +33,8 @@ class ImportRun(models.Model):
     change records (`newroles.imports.runs`), like the staff-record import's progress bar, and the data
     an import changes is audited row by row under the run's `batch_id`.
     """
+
+    change_rule = "trust_editor"  # its job state is written by the worker, as the docstring says
 
     QUEUED = "queued"
     CHECKING = "checking"

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 
+from newroles.accounts import policy
 from newroles.mapping import services
 from newroles.mapping.models import COMPLETED, PHASE1_INTERVIEW, QUESTIONNAIRE, Deployment, Engagement
 from newroles.organisations.models import Trust
@@ -293,7 +294,7 @@ def load_mapping_demo() -> dict[str, int]:
     for trust in engaged:
         phase = PHASE1_INTERVIEW if rng.random() < 0.8 else QUESTIONNAIRE
         plans[trust.pk].phase1 = services.record_engagement(
-            actor=None, trust=trust, phase=phase, status=COMPLETED, message=MESSAGE,
+            actor=policy.SYSTEM, trust=trust, phase=phase, status=COMPLETED, message=MESSAGE,
             date=_date_between(rng, dt.date(2023, 6, 1), dt.date(2024, 1, 31)),
             participant_post=rng.choice(PHASE1_POSTS),
         )  # fmt: skip
@@ -301,21 +302,21 @@ def load_mapping_demo() -> dict[str, int]:
     for trust in not_engaged:
         status = rng.choice(["declined", "no_response", "no_response"])
         services.record_engagement(
-            actor=None, trust=trust, phase=PHASE1_INTERVIEW, status=status, message=MESSAGE,
+            actor=policy.SYSTEM, trust=trust, phase=PHASE1_INTERVIEW, status=status, message=MESSAGE,
             date=_date_between(rng, dt.date(2023, 6, 1), dt.date(2023, 11, 30)),
         )  # fmt: skip
         counts["engagements"] += 1
     for (when, note), group in zip(PHASE2_GROUPS, (rng.sample(engaged, 5), rng.sample(engaged, 5)), strict=True):
         for trust in group:
             services.record_engagement(
-                actor=None, trust=trust, phase="phase2_reflection_group", status=COMPLETED, date=when,
+                actor=policy.SYSTEM, trust=trust, phase="phase2_reflection_group", status=COMPLETED, date=when,
                 participant_post=rng.choice(PHASE2_POSTS), notes=note, message=MESSAGE,
             )  # fmt: skip
             counts["engagements"] += 1
     for code, note in CASE_STUDIES.items():
         trust = next(t for t in engaged if t.ods_code == code)
         services.record_engagement(
-            actor=None, trust=trust, phase="phase3_case_study", status="planned", date=dt.date(2025, 1, 6),
+            actor=policy.SYSTEM, trust=trust, phase="phase3_case_study", status="planned", date=dt.date(2025, 1, 6),
             participant_post="New roles lead", notes=note, message=MESSAGE,
         )  # fmt: skip
         counts["engagements"] += 1
@@ -336,7 +337,7 @@ def load_mapping_demo() -> dict[str, int]:
         reasons = _reasons(rng, own_reasons)
         started = rng.randint(2019, 2023)
         services.create_deployment(
-            actor=None, trust=plan.trust, local_title=title, normalisers=normalisers,
+            actor=policy.SYSTEM, trust=plan.trust, local_title=title, normalisers=normalisers,
             status="active", first_post_started=dt.date(started, rng.randint(1, 12), 1),
             reasons=reasons, reason_other=OTHER_REASON_TEXT if "other" in reasons else "",
             stance=_stance(rng, reasons), trust_newness="new_role", intended_kinds=list(intended),
@@ -354,7 +355,7 @@ def _deploy(rng: random.Random, plan: _Plan, profile: Profile, title: str, role:
     newness = "" if rng.random() < 0.08 else _weighted(rng, profile.newness)
     teams = [t for t in plan.trust.teams.all() if t.service_type in profile.services][:2]
     services.create_deployment(
-        actor=None, trust=plan.trust, local_title=title, role=role, status=status,
+        actor=policy.SYSTEM, trust=plan.trust, local_title=title, role=role, status=status,
         first_post_started=None if status == "planned" else dt.date(started, rng.randint(1, 12), 1),
         reasons=reasons, stance=_stance(rng, reasons), trust_newness=newness, teams=teams,
         message=MESSAGE, **_kinds(rng, profile.intended, profile.drift),

@@ -96,6 +96,7 @@ class Deployment(models.Model):
     """
 
     trust_path = "trust"
+    change_rule = "trust_editor"
     shared_when = [{"pk__isnull": False}]  # every row is readable by everyone signed in
     # Fields hidden outside the trust when the count that governs them is small (`accounts.disclosure`):
     # the history shows the row before and after every change, so it must star what the page stars.
@@ -281,6 +282,7 @@ class Engagement(models.Model):
     """
 
     trust_path = "trust"  # for the audit trail; reading is decided by services.engagements_for
+    change_rule = "researcher"
 
     trust = models.ForeignKey(
         "organisations.Trust", on_delete=models.CASCADE, related_name="engagements", help_text="ODS code."

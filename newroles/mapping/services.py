@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
@@ -199,39 +199,26 @@ def unmapped(trust: Trust) -> QuerySet[Deployment]:
 # Engagements --------------------------------------------------------------------------------------
 
 
-def is_researcher(user: Any) -> bool:
-    """The research team and administrators keep the mapping exercise's records."""
-    return policy.is_admin(user) or bool(getattr(user, "is_authenticated", False) and user.is_researcher)
-
-
-def require_researcher(user: Any) -> None:
-    if user is not None and not is_researcher(user):
-        raise PermissionDenied("Only the research team and administrators keep the mapping exercise's records.")
-
-
 def engagements_for(user: Any, qs: QuerySet[Engagement] | None = None) -> QuerySet[Engagement]:
     """The engagement rows a user may read: all for researchers and admins, none for anyone else."""
     qs = Engagement.objects.all() if qs is None else qs
-    return qs if is_researcher(user) else qs.none()
+    return qs if policy.is_curator(user) else qs.none()
 
 
 def record_engagement(
     *, actor: Any, trust: Trust, phase: str, status: str = "planned", message: str = "", **fields: Any
 ) -> Engagement:
-    """Record a contact with a trust in a study phase (researchers and admins; None for the demo loader)."""
-    require_researcher(actor)
+    """Record a contact with a trust in a study phase (researchers and admins; the system for the demo loader)."""
     engagement = Engagement(trust=trust, phase=phase, status=status, **fields)
-    return create_row(actor, engagement, message=message, check_policy=False)
+    return create_row(actor, engagement, message=message)
 
 
 def update_engagement(*, actor: Any, engagement: Engagement, **changes: Any) -> Engagement:
-    require_researcher(actor)
-    return update_row(actor, engagement, changes, check_policy=False)
+    return update_row(actor, engagement, changes)
 
 
 def delete_engagement(*, actor: Any, engagement: Engagement) -> None:
-    require_researcher(actor)
-    delete_row(actor, engagement, check_policy=False)
+    delete_row(actor, engagement)
 
 
 # Coverage -----------------------------------------------------------------------------------------

@@ -18,12 +18,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from newroles.accounts.policy import require_editor
 from newroles.audit.writes import create_row, update_row
 from newroles.mapping.models import Deployment
 from newroles.mapping.services import create_deployment, update_deployment
 from newroles.organisations.models import Trust
 from newroles.roles.models import Role
-from newroles.workforce.access import require_editor
 from newroles.workforce.counts import latest_month, month_end
 from newroles.workforce.models import (
     ExtractImport,
@@ -86,9 +86,9 @@ def update_map(obj: ExtractImport, figures: dict[int, dict[str, Any]], actor: An
         suggestion = suggestions.get(role_id)
         if suggestion is None:
             create_row(actor, StaffRecordSuggestion(trust=trust, role=role, **values),
-                       message="found in staff record", check_policy=False)  # fmt: skip
+                       message="found in staff record")  # fmt: skip
         elif suggestion.status == StaffRecordSuggestion.OPEN:
-            update_row(actor, suggestion, values, message="found in staff record", check_policy=False)
+            update_row(actor, suggestion, values, message="found in staff record")
         outcome["suggestions"] += 1
     return outcome
 

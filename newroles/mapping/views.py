@@ -256,7 +256,7 @@ def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
             date_title="First post started",
             label=f"Timeline: when each new role started at {obj.name}",
         )
-    is_researcher = services.is_researcher(request.user)
+    is_researcher = policy.is_curator(request.user)
     return render(
         request,
         "mapping/trust.html",
@@ -446,7 +446,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def engagements(request: HttpRequest) -> HttpResponse:
-    is_researcher = services.is_researcher(request.user)
+    is_researcher = policy.is_curator(request.user)
     context: dict[str, Any] = {
         "is_researcher": is_researcher,
         "coverage": services.coverage(),
@@ -471,14 +471,14 @@ def engagements(request: HttpRequest) -> HttpResponse:
 
 
 def _engagement_for_change(request: HttpRequest, pk: int) -> Engagement:
-    if not services.is_researcher(request.user):
+    if not policy.is_curator(request.user):
         raise PermissionDenied("Only the research team and administrators keep the mapping exercise's records.")
     return get_object_or_404(services.engagements_for(request.user).select_related("trust"), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
 def engagement_create(request: HttpRequest) -> HttpResponse:
-    if not services.is_researcher(request.user):
+    if not policy.is_curator(request.user):
         raise PermissionDenied("Only the research team and administrators record engagements.")
     form = EngagementForm(request.POST or None, initial={"trust": request.GET.get("trust")})
     if request.method == "POST" and form.is_valid():

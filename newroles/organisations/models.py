@@ -28,6 +28,7 @@ class Region(models.Model):
     """One of the seven NHS England regions."""
 
     trust_path = None  # reference data, readable by everyone signed in
+    change_rule = "admin"
 
     code = models.CharField(max_length=3, unique=True, help_text="NHS ODS region code, e.g. Y63.")
     name = models.CharField(max_length=100, unique=True)
@@ -52,6 +53,8 @@ class Trust(models.Model):
     """
 
     trust_path = None  # the trust row itself is reference data; its private content hangs off it
+    change_rule = "trust_register"
+    editor_fields = ("website", "new_roles_lead_name", "new_roles_lead_email")  # the rest: admins only
 
     ACTIVE = "active"
     CLOSED = "closed"
@@ -120,6 +123,7 @@ class Team(models.Model):
 
     trust_path = "trust"
     shared_field = "is_shared"
+    change_rule = "trust_editor"
 
     trust = models.ForeignKey(
         Trust,

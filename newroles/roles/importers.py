@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from newroles.accounts import policy
 from newroles.imports.registry import (
     ImportContext,
     ImportField,
@@ -46,7 +47,7 @@ CHOICE_FIELDS = {
 
 class CuratorKind(ImportKind):
     def may_use(self, user: Any, trust: Any = None) -> bool:
-        return services.is_curator(user)
+        return policy.is_curator(user)
 
 
 def _role(ctx: ImportContext, slug: str) -> Role:

@@ -77,6 +77,7 @@ class Role(models.Model):
     """
 
     trust_path = None
+    change_rule = "curator"
 
     slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator], help_text="Stable id.")
     name = models.CharField(max_length=120, unique=True, help_text="Display name, e.g. 'Nursing associate'.")
@@ -184,6 +185,7 @@ class RoleAlias(models.Model):
         ("trainee", "Trainee title"),
     ]
     trust_path = "trust"
+    change_rule = "alias"
     shared_when = [{"trust__isnull": True}]
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="aliases", help_text="Role slug.")
@@ -231,6 +233,7 @@ class OccupationCode(models.Model):
     """An NHS occupation code from the NHS Occupation Code Manual (NHS England, OGL v3.0)."""
 
     trust_path = None
+    change_rule = "admin"  # the NHS Occupation Code Manual: reference data
 
     code = models.CharField(max_length=3, unique=True)
     name = models.CharField(max_length=200)
@@ -260,6 +263,7 @@ class RoleCode(models.Model):
         (SDS_JOB_ROLE, "Smartcard (SDS) job role"),
     ]
     trust_path = None
+    change_rule = "curator"
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="codes", help_text="Role slug.")
     system = models.CharField(max_length=20, choices=SYSTEM_CHOICES, help_text="occupation_code, nwd_job_role, ...")
@@ -311,6 +315,7 @@ class RolePack(models.Model):
     PUBLISHED = "published"
     STATUS_CHOICES = [(DRAFT, "Draft"), (PUBLISHED, "Published")]
     trust_path = "trust"
+    change_rule = "trust_editor_or_curator"
     shared_when = [{"trust__isnull": True}]
     shared_field = "is_shared"
 
@@ -354,6 +359,7 @@ class PackComponent(models.Model):
     """One component of a pack: Markdown text (sanitised on render), optional structured data."""
 
     trust_path = "pack__trust"
+    change_rule = "trust_editor_or_curator"
     shared_when = [{"pack__trust__isnull": True}, {"pack__is_shared": True}]
 
     pack = models.ForeignKey(RolePack, on_delete=models.CASCADE, related_name="components")
@@ -404,6 +410,7 @@ class SharedDocument(models.Model):
         (PUBLIC, "Public"),
     ]
     trust_path = "trust"
+    change_rule = "trust_editor_or_curator"
     shared_when = [{"sharing__in": ["signed_in", "public"]}]
 
     trust = models.ForeignKey(
@@ -449,6 +456,7 @@ class DocumentVersion(models.Model):
     """One uploaded file of a document; files live outside the web root, named by their SHA-256."""
 
     trust_path = "document__trust"
+    change_rule = "trust_editor_or_curator"
     shared_when = [{"document__sharing__in": ["signed_in", "public"]}]
 
     document = models.ForeignKey(SharedDocument, on_delete=models.CASCADE, related_name="versions")
@@ -477,6 +485,7 @@ class SearchEntry(models.Model):
     """
 
     trust_path = "trust"
+    change_rule = "system"  # derived data: the services reindex as the system
     shared_when = [{"is_shared": True}]
 
     kind = models.CharField(max_length=20)  # role, pack, document

@@ -57,16 +57,6 @@ ROLE_FIELDS = (
 )
 
 
-def is_curator(user: Any) -> bool:
-    """National curators: researchers and administrators."""
-    return policy.is_admin(user) or bool(getattr(user, "is_authenticated", False) and user.is_researcher)
-
-
-def require_curator(user: Any) -> None:
-    if user is not None and not is_curator(user):
-        raise PermissionDenied("Only national curators (researchers and administrators) change the catalogue.")
-
-
 # Catalogue ----------------------------------------------------------------------------------------
 
 
@@ -91,17 +81,17 @@ def role_fields_from_seed(entry: dict[str, Any], as_of: str) -> dict[str, Any]:
 
 def save_role(*, actor: Any, slug: str, curated: bool = True, **fields: Any) -> tuple[Role, bool]:
     """Create or update a role by slug (curators). Returns (role, created)."""
-    require_curator(actor)
+    policy.require_curator(actor)
     existing = Role.objects.filter(slug=slug).first()
     if existing is None:
-        role = create_row(actor, Role(slug=slug, curated=curated, **fields), check_policy=False)
+        role = create_row(actor, Role(slug=slug, curated=curated, **fields))
         created = True
     else:
         # A row whose values already match is left alone (and not marked curated), so re-importing an
         # export writes nothing.
         if all(getattr(existing, k) == v for k, v in fields.items()):
             return existing, False
-        role = update_row(actor, existing, {**fields, "curated": curated or existing.curated}, check_policy=False)
+        role = update_row(actor, existing, {**fields, "curated": curated or existing.curated})
         created = False
     reindex_role(role)
     return role, created
@@ -115,27 +105,27 @@ def save_alias(
     A national alias needs a curator; a trust's own alias needs an editor of that trust.
     """
     if trust is None:
-        require_curator(actor)
-    elif actor is not None and not policy.can_change_in(actor, trust.pk):
+        policy.require_curator(actor)
+    elif not policy.can_change_in(actor, trust.pk):
         raise PermissionDenied("Only the trust's editors add its aliases.")
     normalised = normalise_title(title)
     existing = RoleAlias.objects.filter(normalised=normalised, trust=trust).first()
     if existing is None:
         alias = RoleAlias(role=role, title=title.strip(), trust=trust, status=status, **fields)
-        return create_row(actor, alias, check_policy=False), True
+        return create_row(actor, alias), True
     changes = {"role": role, "title": title.strip(), "status": status, **fields}
-    return update_row(actor, existing, changes, check_policy=False), False
+    return update_row(actor, existing, changes), False
 
 
 def save_code(*, actor: Any, role: Role, system: str, code: str, **fields: Any) -> tuple[RoleCode, bool]:
-    require_curator(actor)
+    policy.require_curator(actor)
     existing = RoleCode.objects.filter(role=role, system=system, code=code).first()
     if existing is None:
-        return create_row(actor, RoleCode(role=role, system=system, code=code, **fields), check_policy=False), True
-    return update_row(actor, existing, fields, check_policy=False), False
+        return create_row(actor, RoleCode(role=role, system=system, code=code, **fields)), True
+    return update_row(actor, existing, fields), False
 
 
-def load_occupation_codes(*, actor: Any = None) -> dict[str, int]:
+def load_occupation_codes(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
     """Load the NHS Occupation Code Manual lookup (945 codes). Idempotent."""
     counts = {"occupation_codes": 0, "occupation_codes_changed": 0}
     existing = {c.code: c for c in OccupationCode.objects.all()}
@@ -153,17 +143,15 @@ def load_occupation_codes(*, actor: Any = None) -> dict[str, int]:
             counts["occupation_codes"] += 1
             current = existing.get(row["occupation_code"])
             if current is None:
-                create_row(
-                    actor, OccupationCode(code=row["occupation_code"], **fields), message=SEED, check_policy=False
-                )
+                create_row(actor, OccupationCode(code=row["occupation_code"], **fields), message=SEED)
                 counts["occupation_codes_changed"] += 1
             elif any(getattr(current, k) != v for k, v in fields.items()):
-                update_row(actor, current, fields, message=SEED, check_policy=False)
+                update_row(actor, current, fields, message=SEED)
                 counts["occupation_codes_changed"] += 1
     return counts
 
 
-def load_catalogue(*, actor: Any = None) -> dict[str, int]:
+def load_catalogue(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
     """Load occupation codes, the role catalogue and the national packs from roles/data. Idempotent.
 
     Roles a curator has edited in the app (`curated`) are left as they are; packs are created only for
@@ -237,7 +225,7 @@ def component_values(value: Any) -> tuple[str, dict[str, Any]]:
 @transaction.atomic
 def create_national_pack(*, actor: Any, role: Role, data: dict[str, Any]) -> RolePack:
     """A national pack from a pack file's content (version 1, or the next version)."""
-    require_curator(actor)
+    policy.require_curator(actor)
     latest = RolePack.objects.filter(role=role, trust=None).aggregate(v=Max("version"))["v"] or 0
     pack = create_row(
         actor,
@@ -249,7 +237,6 @@ def create_national_pack(*, actor: Any, role: Role, data: dict[str, Any]) -> Rol
             as_of=data.get("as_of", ""),
             status=RolePack.PUBLISHED,
         ),
-        check_policy=False,
     )
     RolePack.objects.filter(role=role, trust=None).exclude(pk=pack.pk).update(is_current=False)
     not_written = set(data.get("not_yet_written", []))
@@ -259,7 +246,6 @@ def create_national_pack(*, actor: Any, role: Role, data: dict[str, Any]) -> Rol
         create_row(
             actor,
             PackComponent(pack=pack, key=key, text=text, data=extra, not_yet_written=key in not_written or not text),
-            check_policy=False,
         )
     reindex_pack(pack)
     return pack
@@ -283,16 +269,12 @@ def pack_content(pack: RolePack) -> dict[str, Any]:
     }
 
 
-def can_edit_pack(user: Any, pack: RolePack) -> bool:
-    return is_curator(user) if pack.is_national else policy.can_change_in(user, pack.trust_id)
-
-
 @transaction.atomic
 def adopt_pack(*, actor: Any, pack: RolePack, trust: Any) -> RolePack:
     """Copy a national pack into a trust's space as a draft it can adapt, remembering its origin."""
     if not pack.is_national:
         raise ValidationError("Only national packs can be adopted.")
-    if actor is not None and not policy.can_change_in(actor, trust.pk):
+    if not policy.can_change_in(actor, trust.pk):
         raise PermissionDenied("Only the trust's editors adopt packs for it.")
     copy = create_row(
         actor,
@@ -323,7 +305,7 @@ def edit_component(*, actor: Any, component: PackComponent, text: str, not_yet_w
     Returns the pack that now holds the change.
     """
     pack = component.pack
-    if not can_edit_pack(actor, pack):
+    if not policy.can_edit_pack(actor, pack):
         raise PermissionDenied("You may not change this pack.")
     not_yet_written = not_yet_written or not text.strip()
     if pack.is_national:
@@ -333,7 +315,7 @@ def edit_component(*, actor: Any, component: PackComponent, text: str, not_yet_w
         written = set(content["not_yet_written"]) - {component.key}
         content["not_yet_written"] = sorted(written | ({component.key} if not_yet_written else set()))
         return create_national_pack(actor=actor, role=pack.role, data=content)
-    update_row(actor, component, {"text": text, "not_yet_written": not_yet_written}, check_policy=False)
+    update_row(actor, component, {"text": text, "not_yet_written": not_yet_written})
     reindex_pack(pack)
     return pack
 
@@ -453,10 +435,6 @@ def check_document(data: bytes) -> tuple[str, str]:
     return file_type, extract_text(data, file_type)
 
 
-def can_own_document(actor: Any, trust: Any) -> bool:
-    return is_curator(actor) if trust is None else policy.can_change_in(actor, trust.pk)
-
-
 @transaction.atomic
 def upload_document(
     *,
@@ -472,7 +450,7 @@ def upload_document(
     pack: RolePack | None = None,
 ) -> SharedDocument:
     """Check the file (type from content, size, readable), then store it as version 1 of a new document."""
-    if actor is not None and not can_own_document(actor, trust):
+    if not policy.can_own_document(actor, trust):
         raise PermissionDenied("Only the trust's editors upload its documents.")
     file_type, text = check_document(data)
     document = create_row(
@@ -487,7 +465,6 @@ def upload_document(
             pack=pack,
             created_by=actor if getattr(actor, "pk", None) else None,
         ),
-        check_policy=trust is not None,
     )
     _add_version(actor, document, data, filename, file_type, text)
     return document
@@ -495,7 +472,7 @@ def upload_document(
 
 @transaction.atomic
 def add_document_version(*, actor: Any, document: SharedDocument, data: bytes, filename: str) -> DocumentVersion:
-    if actor is not None and not can_own_document(actor, document.trust):
+    if not policy.can_own_document(actor, document.trust):
         raise PermissionDenied("Only the owner's editors add versions.")
     file_type, text = check_document(data)
     return _add_version(actor, document, data, filename, file_type, text)
@@ -518,7 +495,6 @@ def _add_version(
             text=text,
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         ),
-        check_policy=False,
     )
     path = document_path(version)
     if not path.exists():
@@ -531,21 +507,21 @@ def _add_version(
 
 
 def update_document(*, actor: Any, document: SharedDocument, **changes: Any) -> SharedDocument:
-    if actor is not None and not can_own_document(actor, document.trust):
+    if not policy.can_own_document(actor, document.trust):
         raise PermissionDenied("Only the owner's editors change this document.")
-    document = update_row(actor, document, changes, check_policy=False)
+    document = update_row(actor, document, changes)
     reindex_document(document)
     return document
 
 
 def delete_document(*, actor: Any, document: SharedDocument) -> None:
-    if actor is not None and not can_own_document(actor, document.trust):
+    if not policy.can_own_document(actor, document.trust):
         raise PermissionDenied("Only the owner's editors remove this document.")
     with transaction.atomic():
         SearchEntry.objects.filter(kind="document", object_id=document.pk).delete()
         for version in document.versions.all():
-            delete_row(actor, version, check_policy=False)
-        delete_row(actor, document, check_policy=False)
+            delete_row(actor, version)
+        delete_row(actor, document)
     # Stored files are shared by content across versions and documents, so they are kept; see docs.
 
 

@@ -65,7 +65,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "new_roles": [r for r in roles if r.is_new],
             "established": [r for r in roles if not r.is_new],
-            "is_curator": services.is_curator(request.user),
+            "is_curator": policy.is_curator(request.user),
         },
     )
 
@@ -116,7 +116,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "trust_packs": policy.visible(user, role.packs.exclude(trust=None).select_related("trust")),
             "documents": policy.visible(user, role.documents.select_related("trust")),
             "pen": {k: render_markdown(getattr(role, f"pen_{k}")) for k in ("what", "why", "challenges")},
-            "is_curator": services.is_curator(user),
+            "is_curator": policy.is_curator(user),
             "can_adopt": national is not None and _editable_trusts(user).exists(),
         },
     )
@@ -125,7 +125,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_edit(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role, slug=slug)
-    if not services.is_curator(request.user):
+    if not policy.is_curator(request.user):
         raise PermissionDenied("Only national curators change the catalogue.")
     form = RoleForm(request.POST or None, instance=form_copy(role))
     if request.method == "POST" and form.is_valid():
@@ -167,7 +167,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "pack": pack,
         "components": rendered,
-        "can_edit": services.can_edit_pack(user, pack),
+        "can_edit": policy.can_edit_pack(user, pack),
         "can_adopt": pack.is_national and _editable_trusts(user).exists(),
         "documents": policy.visible(user, pack.documents.all()),
         "older_versions": pack.role.packs.filter(trust=None).exclude(pk=pack.pk) if pack.is_national else [],
@@ -185,7 +185,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def component_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     pack = policy.get_for_user(request.user, RolePack, pk=pk)
-    if not services.can_edit_pack(request.user, pack):
+    if not policy.can_edit_pack(request.user, pack):
         raise PermissionDenied("You may not change this pack.")
     component = get_object_or_404(PackComponent, pack=pack, key=key)
     form = ComponentForm(
@@ -235,7 +235,7 @@ def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
 def pack_import(request: HttpRequest) -> HttpResponse:
     user = request.user
     trusts = _editable_trusts(user).order_by("name")
-    curator = services.is_curator(user)
+    curator = policy.is_curator(user)
     if not curator and not trusts.exists():
         raise PermissionDenied("Only curators and trust editors import packs.")
     form = PackZipForm(request.POST or None, request.FILES or None)
@@ -257,7 +257,7 @@ def pack_import(request: HttpRequest) -> HttpResponse:
 
 def adoptions(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role, slug=slug)
-    if not services.is_curator(request.user):
+    if not policy.is_curator(request.user):
         raise PermissionDenied("The adoption list is for national curators.")
     copies = role.packs.exclude(trust=None).select_related("trust", "adopted_from").order_by("trust__name")
     return render(request, "roles/adoptions.html", {"role": role, "copies": copies})
@@ -317,7 +317,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
 
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = policy.get_for_user(request.user, SharedDocument.objects.select_related("trust", "role"), pk=pk)
-    can_edit = services.can_own_document(request.user, document.trust)
+    can_edit = policy.can_own_document(request.user, document.trust)
     return render(
         request,
         "roles/document.html",
@@ -334,7 +334,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_change(request: HttpRequest, pk: int) -> HttpResponse:
     document = policy.get_for_user(request.user, SharedDocument, pk=pk)
-    if not services.can_own_document(request.user, document.trust):
+    if not policy.can_own_document(request.user, document.trust):
         raise PermissionDenied("Only the owner's editors change this document.")
     form = DocumentSharingForm(request.POST, instance=form_copy(document))
     if form.is_valid():
@@ -351,7 +351,7 @@ def document_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_version(request: HttpRequest, pk: int) -> HttpResponse:
     document = policy.get_for_user(request.user, SharedDocument, pk=pk)
-    if not services.can_own_document(request.user, document.trust):
+    if not policy.can_own_document(request.user, document.trust):
         raise PermissionDenied("Only the owner's editors add versions.")
     form = VersionForm(request.POST, request.FILES)
     if form.is_valid():
@@ -369,7 +369,7 @@ def document_version(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     document = policy.get_for_user(request.user, SharedDocument, pk=pk)
-    if not services.can_own_document(request.user, document.trust):
+    if not policy.can_own_document(request.user, document.trust):
         raise PermissionDenied("Only the owner's editors remove this document.")
     services.delete_document(actor=request.user, document=document)
     messages.success(request, "Document removed.")

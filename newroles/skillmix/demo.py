@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from newroles.accounts import policy
 from newroles.organisations.models import Team
 from newroles.roles.models import Role
 from newroles.skillmix import services
@@ -56,7 +57,7 @@ def load_demo_compositions() -> int:
     if len(roles) < len({p[0] for p in DEMO_POSTS}):
         return 0
     composition = services.create_composition(
-        actor=None,
+        actor=policy.SYSTEM,
         team=team,
         name=DEMO_NAME,
         as_of=dt.date(2026, 4, 1),
@@ -66,7 +67,7 @@ def load_demo_compositions() -> int:
     )
     for slug, band, wte, filled, supervises, title, competencies in DEMO_POSTS:
         services.add_posts(
-            actor=None,
+            actor=policy.SYSTEM,
             composition=composition,
             role=roles[slug],
             band=band,

@@ -86,6 +86,7 @@ class CompetencyRequirement(models.Model):
     """
 
     trust_path = "team__trust"
+    change_rule = "trust_editor"
     shared_when = [{"team__isnull": True}]
 
     team = models.OneToOneField(
@@ -137,6 +138,7 @@ class Composition(models.Model):
     """
 
     trust_path = "team__trust"
+    change_rule = "trust_editor"
     shared_field = "is_shared"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="compositions", help_text="The team.")
@@ -235,6 +237,7 @@ class CompositionPost(models.Model):
     """
 
     trust_path = "composition__team__trust"
+    change_rule = "trust_editor"
     shared_when = [{"composition__is_shared": True}]
 
     composition = models.ForeignKey(Composition, on_delete=models.CASCADE, related_name="posts")
@@ -286,6 +289,7 @@ class Scenario(models.Model):
     """A planned change to a composition, as a list of changes, to see before it happens what it does."""
 
     trust_path = "composition__team__trust"
+    change_rule = "trust_editor"
     # A scenario shows its composition's posts, so it is visible beyond the trust only when both are shared.
     shared_when = [{"is_shared": True, "composition__is_shared": True}]
 
@@ -327,6 +331,7 @@ class ScenarioChange(models.Model):
     KIND_CHOICES = [(ADD, "Add posts"), (REMOVE, "Remove a post"), (CONVERT, "Convert a vacancy")]
 
     trust_path = "scenario__composition__team__trust"
+    change_rule = "trust_editor"
     shared_when = [{"scenario__is_shared": True, "scenario__composition__is_shared": True}]
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="changes")
@@ -448,6 +453,7 @@ class DeploymentShift(models.Model):
     WHICH_CHOICES = [(INTENDED, "Intended change"), (ACTUAL, "Actual change")]
 
     trust_path = "deployment__trust"
+    change_rule = "trust_editor"
     shared_when = [{"pk__isnull": False}]
 
     deployment = models.ForeignKey("mapping.Deployment", on_delete=models.CASCADE, related_name="skillmix_shifts")

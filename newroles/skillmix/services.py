@@ -4,7 +4,7 @@ What a composition or scenario comes to (metrics, the team before and after, the
 ``results.py``; the guided questions on a deployment's change are turned into a task shift in ``guided.py``.
 
 Writes go through ``audit.writes``, so each is validated, checked against the access policy on the row as
-saved, and recorded. The acting user is keyword-only; ``actor=None`` is a system job (the demo loader).
+saved, and recorded. The acting user is keyword-only; the demo loader acts as ``policy.SYSTEM``.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def competency_defaults_file() -> dict[str, Any]:
     return json.loads((DATA_DIR / "competencies.json").read_text(encoding="utf-8"))
 
 
-def load_competency_defaults(*, actor: Any = None) -> dict[str, int]:
+def load_competency_defaults(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
     """Create the national per-service-type defaults from the data file where none exists. Idempotent.
 
     A default an administrator has changed is left as it is.
@@ -92,7 +92,6 @@ def load_competency_defaults(*, actor: Any = None) -> dict[str, int]:
                 actor,
                 CompetencyRequirement(service_type=service_type, competencies=list(names), note=data["note"]),
                 message=SEED,
-                check_policy=False,
             )
             created += 1
     return {"competency_defaults_created": created}
@@ -179,8 +178,7 @@ def update_composition(*, actor: Any, composition: Composition, **changes: Any) 
 @transaction.atomic
 def delete_composition(*, actor: Any, composition: Composition) -> None:
     """Remove a composition with its scenarios and posts, each removal audited."""
-    if actor is not None:
-        policy.require_change(actor, composition)  # before touching any child row
+    policy.require_change(actor, composition)  # before touching any child row
     for scenario in composition.scenarios.all():
         delete_scenario(actor=actor, scenario=scenario)
     for post in composition.posts.all():
@@ -263,7 +261,7 @@ def copy_composition(*, actor: Any, source: Composition, team: Team, name: str, 
     The actor must be able to see ``source`` (a composition of their trust, or a shared one) and edit ``team``.
     Scenarios are not copied: they belong to the composition they were planned on.
     """
-    if actor is not None and not policy.visible(actor, Composition.objects.filter(pk=source.pk)).exists():
+    if actor is not policy.SYSTEM and not policy.visible(actor, Composition.objects.filter(pk=source.pk)).exists():
         raise PermissionDenied("You may not see the composition to copy.")
     settings = {f: getattr(source, f) for f in COMPOSITION_FIELDS if f not in ("name", "is_shared", "as_of")}
     settings.update(fields)

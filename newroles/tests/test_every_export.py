@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from newroles.accounts import policy
 from newroles.conftest import client_for
 from newroles.mapping import services as mapping
 from newroles.mapping.models import Deployment
@@ -52,15 +53,18 @@ COUNT_HEADER = re.compile(r"headcount|\bwte\b|in training|staff|people|previous 
 def figures(sheffield, rotherham, tmp_path: Path) -> dict[str, Any]:
     for trust, rows in ((sheffield, SHEFFIELD_ROWS), (rotherham, ROTHERHAM_ROWS)):
         path = write_csv(tmp_path / f"{trust.ods_code}.csv", rows_of(*rows))
-        done = workforce.import_file(actor=None, trust=trust, path=path, month=MONTH, mapping=MAPPING, processes=1)
+        done = workforce.import_file(
+            actor=policy.SYSTEM, trust=trust, path=path, month=MONTH, mapping=MAPPING, processes=1
+        )
         assert done.status == ExtractImport.DONE, done.error
     # A deployment whose staff-record figures were small and were then changed: the history holds 4 and 3.2.
     small = mapping.create_deployment(
-        actor=None, trust=sheffield, local_title="Recovery Navigator", role=Role.objects.get(slug="pharmacist"),
-        status="active", headcount=4, wte=Decimal("3.2"), figures_source="staff_record", figures_as_of=MONTH,
+        actor=policy.SYSTEM, trust=sheffield, local_title="Recovery Navigator",
+        role=Role.objects.get(slug="pharmacist"), status="active", headcount=4, wte=Decimal("3.2"),
+        figures_source="staff_record", figures_as_of=MONTH,
     )  # fmt: skip
     mapping.create_deployment(
-        actor=None, trust=sheffield, local_title="Clinical Associate", status="active", headcount=2,
+        actor=policy.SYSTEM, trust=sheffield, local_title="Clinical Associate", status="active", headcount=2,
         wte=Decimal("1.6"), figures_source="staff_record", figures_as_of=MONTH,
     )  # fmt: skip
     Team.objects.get_or_create(trust=sheffield, name="Maple Ward", defaults={"service_type": "inpatient"})

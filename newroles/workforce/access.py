@@ -1,8 +1,6 @@
-"""Who may change a trust's staff-record data: its editors (and administrators)."""
+"""The trust a staff-record page is about, as the user may see or change it (the rules are `accounts.policy`'s)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -10,11 +8,6 @@ from django.shortcuts import get_object_or_404
 
 from newroles.accounts import policy
 from newroles.organisations.models import Trust
-
-
-def require_editor(actor: Any, trust: Trust) -> None:
-    if actor is not None and not policy.can_change_in(actor, trust.pk):
-        raise PermissionDenied("Only the trust's editors import its staff record.")
 
 
 def staff_record_trust(request: HttpRequest, ods_code: str, action: str = "view") -> Trust:

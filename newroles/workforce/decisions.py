@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from newroles.accounts.policy import require_editor
 from newroles.audit.context import batch
 from newroles.audit.writes import create_row, delete_row, update_row
 from newroles.organisations.models import Trust
@@ -21,7 +22,6 @@ from newroles.roles.aliases import propose_alias
 from newroles.roles.models import Role, RoleAlias, normalise_title
 from newroles.roles.normaliser import names_a_post_outside_the_catalogue
 from newroles.roles.services import save_alias
-from newroles.workforce.access import require_editor
 from newroles.workforce.counts import latest_month
 from newroles.workforce.models import ExtractTitle, TitleDecision
 from newroles.workforce.month import REVIEW_CONFIDENCE
@@ -134,7 +134,7 @@ def decide_title(
         if outcome == TitleDecision.NOT_NEW:
             role = None
             if existing_alias is not None:
-                delete_row(actor, existing_alias, message="title marked not a new role", check_policy=False)
+                delete_row(actor, existing_alias, message="title marked not a new role")
         else:
             alias, _ = save_alias(
                 actor=actor, role=role, title=alias_title(key), trust=trust, kind="variant",

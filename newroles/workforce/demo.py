@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from newroles.accounts import policy
 from newroles.organisations.demo import DEMO_TEAMS
 from newroles.organisations.models import Trust
 from newroles.workforce import services
@@ -55,9 +56,9 @@ def load_workforce_demo(rows: dict[str, int] | None = None) -> int:
                 )  # fmt: skip
                 path = write_extract(Path(folder) / f"{code}-esr-staff-in-post-{month:%Y-%m}.csv", options)
                 services.import_file(
-                    actor=None, trust=trust, path=path, month=month, mapping=MAPPING, filename=path.name,
+                    actor=policy.SYSTEM, trust=trust, path=path, month=month, mapping=MAPPING, filename=path.name,
                     processes=1,
                 )  # fmt: skip
                 made += 1
-            services.remember_mapping(actor=None, trust=trust, mapping=MAPPING)
+            services.remember_mapping(actor=policy.SYSTEM, trust=trust, mapping=MAPPING)
     return made

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from newroles.accounts import policy
 from newroles.audit.writes import update_row
 from newroles.lib.uploads import STALE_SECONDS, private_dir, remove_stale_files
 from newroles.workforce.models import ExtractImport
@@ -34,7 +35,8 @@ def remove_stale_uploads() -> int:
         abandoned = ExtractImport.objects.filter(pk=pk, status=ExtractImport.MAPPING).first() if pk.isdigit() else None
         if abandoned is not None:
             update_row(
-                None, abandoned, {"status": ExtractImport.CANCELLED, "finished_at": timezone.now(), "preview": []},
-                message="abandoned upload deleted after a day", check_policy=False,
+                policy.SYSTEM, abandoned,
+                {"status": ExtractImport.CANCELLED, "finished_at": timezone.now(), "preview": []},
+                message="abandoned upload deleted after a day",
             )  # fmt: skip
     return len(removed)

@@ -34,6 +34,7 @@ class ExtractMapping(models.Model):
     """
 
     trust_path = "trust"
+    change_rule = "trust_editor"
 
     trust = models.OneToOneField("organisations.Trust", on_delete=models.CASCADE, related_name="extract_mapping")
     mapping = models.JSONField(default=dict, help_text="field name -> column header")
@@ -67,6 +68,7 @@ class ExtractImport(models.Model):
         (CANCELLED, "Cancelled"),
     ]
     trust_path = "trust"
+    change_rule = "trust_editor"
 
     trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="extract_imports")
     month = models.DateField(help_text="The month the extract describes, stored as its first day.")
@@ -146,6 +148,7 @@ class ExtractTitle(models.Model):
     """
 
     trust_path = "trust"
+    change_rule = "trust_editor"
 
     # Bulk-written in the hundreds of thousands: only the indexes the pages query by (Meta) are kept.
     extract = models.ForeignKey(ExtractImport, on_delete=models.CASCADE, related_name="titles", db_index=False)
@@ -193,6 +196,7 @@ class StaffCount(models.Model):
     """
 
     trust_path = "trust"
+    change_rule = "trust_editor"
 
     # Bulk-written: only the indexes the pages query by. title keeps its index because SQLite checks
     # the foreign key on every deleted title, and without the index each check scans this table.
@@ -240,6 +244,7 @@ class TitleDecision(models.Model):
         (NOT_NEW, "Not a new role"),
     ]
     trust_path = "trust"
+    change_rule = "trust_editor"
 
     trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="title_decisions")
     key = models.CharField(max_length=300, help_text="The cleaned title the decision applies to.")
@@ -273,6 +278,7 @@ class StaffRecordFigure(models.Model):
 
     trust_path = "trust"
     disclosure_fields = {"headcount": "headcount", "wte": "headcount", "in_training": "in_training"}
+    change_rule = "trust_editor"
 
     trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="+")
     role = models.ForeignKey("roles.Role", on_delete=models.CASCADE, related_name="+")
@@ -299,6 +305,7 @@ class StaffRecordSuggestion(models.Model):
     STATUS_CHOICES = [(OPEN, "To look at"), (ACCEPTED, "Added to the map"), (DISMISSED, "Dismissed")]
     trust_path = "trust"
     disclosure_fields = {"headcount": "headcount", "wte": "headcount"}
+    change_rule = "trust_editor"
 
     trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="+")
     role = models.ForeignKey("roles.Role", on_delete=models.CASCADE, related_name="+")

@@ -94,7 +94,7 @@ def _retire_previous(obj: ExtractImport, actor: Any) -> list[ExtractImport]:
     previous = list(ExtractImport.objects.filter(trust=trust, month=month, is_current=True).exclude(pk=obj.pk))
     _delete_month(trust, month)
     for old in previous:
-        update_row(actor, old, {"is_current": False}, message=f"replaced by import {obj.pk}", check_policy=False)
+        update_row(actor, old, {"is_current": False}, message=f"replaced by import {obj.pk}")
     return previous
 
 
@@ -228,7 +228,6 @@ def _record_import(
          "progress": 100, "error": ""},
         message=(f"staff-record {month_label(obj.month)}: {problems.rows:,} rows read into {titles.height:,} titles "
                  f"and {counted.height:,} counts (aggregate rows written in bulk)"),
-        check_policy=False,
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.audit.services import record
 from newroles.lib.bands import AFC_BANDS, band_index
@@ -96,7 +97,7 @@ def recount(*, actor: Any, trust: Trust, reason: str = "recount") -> RecountResu
     return result
 
 
-def recount_all(*, actor: Any = None) -> int:
+def recount_all(*, actor: Any = policy.SYSTEM) -> int:
     """Recount every trust with staff-record data (after a national catalogue change)."""
     trusts = Trust.objects.filter(extract_imports__is_current=True).distinct()
     changed = 0

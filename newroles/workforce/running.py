@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from newroles.accounts import policy
+from newroles.accounts.policy import require_editor
 from newroles.audit.context import batch
 from newroles.audit.writes import create_row, update_row
 from newroles.organisations.models import Trust
 from newroles.workforce import pipeline as p
-from newroles.workforce.access import require_editor
 from newroles.workforce.extract import ExtractError, looks_personal, open_extract, read_columns
 from newroles.workforce.files import upload_path
 from newroles.workforce.models import ExtractImport, month_label
@@ -69,10 +68,11 @@ def run_queued_import(pk: int, *, processes: int | None = None) -> ExtractImport
     if obj.status != ExtractImport.QUEUED:
         return obj  # cancelled, or a retried task whose import already ran
     path = upload_path(obj)
+    actor = obj.uploaded_by or policy.SYSTEM  # the uploader, or the system once their account is gone
     try:
         if not path.exists():
-            return _fail(obj, "The uploaded file is no longer there. Upload it again.", actor=obj.uploaded_by)
-        return run_import(obj, path, actor=obj.uploaded_by, processes=processes)
+            return _fail(obj, "The uploaded file is no longer there. Upload it again.", actor=actor)
+        return run_import(obj, path, actor=actor, processes=processes)
     finally:
         path.unlink(missing_ok=True)
 
@@ -117,7 +117,7 @@ def _fail(obj: ExtractImport, message: str, *, actor: Any) -> ExtractImport:
     obj.refresh_from_db()
     return update_row(
         actor, obj, {"status": ExtractImport.FAILED, "error": message[:2000], "finished_at": timezone.now()},
-        message="import failed", check_policy=False,
+        message="import failed",
     )  # fmt: skip
 
 
@@ -172,8 +172,7 @@ def run_national_import(
 ) -> NationalResult:
     """Import a national extract (a trust code per row) for a month: each trust's month replaced, all in
     one transaction. Administrators and system jobs only."""
-    if actor is not None and not policy.is_admin(actor):
-        raise PermissionDenied("Only administrators import a national extract.")
+    policy.require_admin(actor, "Only administrators import a national extract.")
     if not mapping.get(p.TRUST_CODE):
         raise ImportFailed("A national extract needs the column holding each row's trust ODS code.")
     reporter = _Reporter([], progress)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from newroles.accounts import policy
 from newroles.audit.writes import update_row
 from newroles.imports.runs import abandoned_after
 from newroles.workforce import services
@@ -61,7 +62,10 @@ def sweep_abandoned(now: dt.datetime | None = None) -> int:
             # Read again under the write lock: the import may have finished since the list was read.
             extract_import = abandoned(now).select_for_update().select_related("trust").filter(pk=pk).first()
             if extract_import is not None:
-                _end(None, extract_import, ExtractImport.FAILED, "import abandoned: its process stopped; file deleted")
+                _end(
+                    policy.SYSTEM, extract_import, ExtractImport.FAILED,
+                    "import abandoned: its process stopped; file deleted",
+                )  # fmt: skip
                 count += 1
     return count
 

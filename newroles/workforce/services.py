@@ -25,7 +25,7 @@ suggestions, deployments) goes through the audited writes.
 
 from __future__ import annotations
 
-from newroles.workforce.access import require_editor
+from newroles.accounts.policy import require_editor
 from newroles.workforce.counts import (
     RoleCount,
     counts_by_role,

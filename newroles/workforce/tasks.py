@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from newroles.accounts import policy
 from newroles.imports.health import keep_alive, sweep_all
 from newroles.workforce.models import ExtractImport
 from newroles.workforce.recounts import recount_all
@@ -34,7 +35,7 @@ def run_extract_import(extract_import_id: int) -> str:
 @task()
 def recount_trusts() -> int:
     """Recount every trust's staff-record titles after a national catalogue change."""
-    return recount_all(actor=None)
+    return recount_all(actor=policy.SYSTEM)
 
 
 def recount_after_catalogue_change(sender: Any, **kwargs: Any) -> None:

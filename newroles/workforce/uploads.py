@@ -11,11 +11,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from newroles.accounts.policy import require_editor
 from newroles.audit.writes import create_row, update_row
 from newroles.imports import engine
 from newroles.imports.registry import ImportKind
 from newroles.organisations.models import Trust
-from newroles.workforce.access import require_editor
 from newroles.workforce.extract import ExtractError, is_assignment_header, looks_personal, open_extract
 from newroles.workforce.files import max_upload_bytes, remove_stale_uploads, upload_path, uploads_dir
 from newroles.workforce.importers import EXTRACT, personal_mapping_problems

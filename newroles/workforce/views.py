@@ -26,7 +26,6 @@ from newroles.lib.exports import download
 from newroles.organisations.models import Trust
 from newroles.roles import aliases as catalogue_aliases
 from newroles.roles.models import RoleAlias
-from newroles.roles.services import is_curator
 from newroles.workforce import quality, runs, services
 from newroles.workforce.access import staff_record_trust
 from newroles.workforce.extract import ExtractError, is_assignment_header
@@ -78,7 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "trusts": trusts,
-        "is_curator": is_curator(user),
+        "is_curator": policy.is_curator(user),
         "proposals": RoleAlias.objects.filter(trust__isnull=True, status=RoleAlias.PROPOSED).count(),
         "threshold": settings.SMALL_COUNT_THRESHOLD,
     }
@@ -436,7 +435,7 @@ def national(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def aliases(request: HttpRequest) -> HttpResponse:
     """The curator's list of titles trusts proposed to the national catalogue."""
-    if not is_curator(request.user):
+    if not policy.is_curator(request.user):
         raise PermissionDenied("Only national curators approve titles for the catalogue.")
     if request.method == "POST":
         alias = get_object_or_404(

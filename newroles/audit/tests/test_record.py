@@ -8,6 +8,7 @@ import json
 import pytest
 from django.db import transaction
 
+from newroles.accounts import policy
 from newroles.audit import context
 from newroles.audit.models import ChangeRecord
 from newroles.audit.services import history, record, snapshot
@@ -74,7 +75,7 @@ def test_an_invalid_change_writes_no_record(eve, private_team, records):
 
 
 def test_a_system_change_is_recorded_as_system(sheffield, records):
-    services.create_team(actor=None, trust=sheffield, name="Maple Ward", service_type="inpatient")
+    services.create_team(actor=policy.SYSTEM, trust=sheffield, name="Maple Ward", service_type="inpatient")
     [created] = records()
     assert (created.user, created.user_name) == (None, "system")
 

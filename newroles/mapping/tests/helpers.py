@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from newroles.accounts import policy
 from newroles.mapping import services
 from newroles.mapping.models import Deployment
 from newroles.organisations.models import Trust
@@ -17,12 +18,14 @@ def role(slug: str, newness: str = "new_role") -> Role:
     if existing is not None:
         return existing
     name = slug.replace("_", " ").capitalize()
-    created, _ = save_role(actor=None, slug=slug, name=name, staff_group="Nurses & health visitors", newness=newness)
+    created, _ = save_role(
+        actor=policy.SYSTEM, slug=slug, name=name, staff_group="Nurses & health visitors", newness=newness
+    )
     return created
 
 
 def deploy(trust: Trust, title: str, role_slug: str | None = None, **fields: Any) -> Deployment:
     """A deployment made by the system (no policy check), for arranging tests."""
     return services.create_deployment(
-        actor=None, trust=trust, local_title=title, role=role(role_slug) if role_slug else None, **fields
+        actor=policy.SYSTEM, trust=trust, local_title=title, role=role(role_slug) if role_slug else None, **fields
     )

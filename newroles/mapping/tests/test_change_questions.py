@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
 from newroles.mapping import services as mapping
@@ -19,7 +20,7 @@ roles = skillmix_fixtures.roles  # the catalogue roles (with their facts) the qu
 @pytest.fixture
 def deployment(sheffield, roles):
     return mapping.create_deployment(
-        actor=None, trust=sheffield, local_title="Nursing Associate", role=roles["nursing_associate"]
+        actor=policy.SYSTEM, trust=sheffield, local_title="Nursing Associate", role=roles["nursing_associate"]
     )
 
 

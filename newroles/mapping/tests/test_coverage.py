@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from newroles.accounts import policy
 from newroles.mapping import services
 from newroles.organisations.models import Trust
 
@@ -19,7 +20,7 @@ DAY = dt.date(2023, 7, 1)
 
 def engage(code: str, phase: str = "phase1_interview", status: str = "completed") -> None:
     trust = Trust.objects.get(ods_code=code)
-    services.record_engagement(actor=None, trust=trust, phase=phase, status=status, date=DAY)
+    services.record_engagement(actor=policy.SYSTEM, trust=trust, phase=phase, status=status, date=DAY)
 
 
 def by_region() -> dict[str, tuple[int, int]]:

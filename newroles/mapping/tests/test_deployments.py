@@ -57,7 +57,9 @@ def test_a_viewer_cannot_change_their_own_trusts_deployment(bob, sheffield_psw):
 
 
 def test_teams_must_belong_to_the_same_trust(eve, sheffield, rotherham, psw):
-    other = organisations.create_team(actor=None, trust=rotherham, name="Doncaster CMHT", service_type="community")
+    other = organisations.create_team(
+        actor=policy.SYSTEM, trust=rotherham, name="Doncaster CMHT", service_type="community"
+    )
     with pytest.raises(ValidationError) as exc:
         services.create_deployment(actor=eve, trust=sheffield, local_title="Peer Worker", role=psw, teams=[other])
     assert "teams" in exc.value.message_dict
@@ -92,7 +94,7 @@ def test_everyone_signed_in_reads_deployments_but_only_the_trusts_editors_change
 def test_invalid_values_are_refused(sheffield, fields, error_field):
     values = {"local_title": "Peer Worker", **fields}
     with pytest.raises(ValidationError) as exc:
-        services.create_deployment(actor=None, trust=sheffield, **values)
+        services.create_deployment(actor=policy.SYSTEM, trust=sheffield, **values)
     assert error_field in exc.value.message_dict
 
 
@@ -104,7 +106,7 @@ def test_a_title_is_unique_within_a_trust_whatever_its_case(sheffield, rotherham
 
 
 def test_resolve_title_matches_national_aliases_and_role_names(sheffield, psw, mhp):
-    save_alias(actor=None, role=psw, title="PSW (Band 3)")
+    save_alias(actor=policy.SYSTEM, role=psw, title="PSW (Band 3)")
     assert services.resolve_title(sheffield, "psw band 3") == psw
     assert services.resolve_title(sheffield, mhp.name.upper()) == mhp
     assert services.resolve_title(sheffield, "Recovery Navigator") is None
@@ -112,14 +114,14 @@ def test_resolve_title_matches_national_aliases_and_role_names(sheffield, psw, m
 
 
 def test_a_trusts_own_alias_wins_over_a_national_one_and_stays_with_the_trust(sheffield, rotherham, psw, mhp):
-    save_alias(actor=None, role=psw, title="Wellbeing Worker")
-    save_alias(actor=None, role=mhp, title="Wellbeing Worker", trust=sheffield)
+    save_alias(actor=policy.SYSTEM, role=psw, title="Wellbeing Worker")
+    save_alias(actor=policy.SYSTEM, role=mhp, title="Wellbeing Worker", trust=sheffield)
     assert services.resolve_title(sheffield, "Wellbeing Worker") == mhp
     assert services.resolve_title(rotherham, "Wellbeing Worker") == psw
 
 
 def test_an_unresolved_title_is_kept_and_listed_to_resolve(sheffield):
-    d = services.create_deployment(actor=None, trust=sheffield, local_title="Recovery Navigator")
+    d = services.create_deployment(actor=policy.SYSTEM, trust=sheffield, local_title="Recovery Navigator")
     assert d.is_unmapped
     assert list(services.unmapped(sheffield)) == [d]
 

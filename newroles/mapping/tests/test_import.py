@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from newroles.accounts import policy
 from newroles.conftest import client_for
 from newroles.imports import engine
 from newroles.imports.registry import ImportContext, get_kind
@@ -36,7 +37,7 @@ def test_columns_are_recognised_by_their_usual_names():
 
 
 def test_an_editor_imports_their_trusts_roles_and_titles_are_resolved(eve, sheffield, psw, shared_team):
-    save_alias(actor=None, role=psw, title="Peer Worker (Band 3)")
+    save_alias(actor=policy.SYSTEM, role=psw, title="Peer Worker (Band 3)")
     result = run(
         eve, sheffield,
         'Peer Worker (Band 3),,active,01/04/2016,12,10.5,Staff shortages; new_skills,innovation,delegation,'
@@ -57,7 +58,7 @@ def test_an_editor_imports_their_trusts_roles_and_titles_are_resolved(eve, sheff
 
 def test_a_second_import_updates_by_title_and_resolves_a_title_matched_since(eve, sheffield, psw):
     run(eve, sheffield, "Recovery Navigator,,active,,3,,,,,,")
-    save_alias(actor=None, role=psw, title="Recovery Navigator", trust=sheffield)
+    save_alias(actor=policy.SYSTEM, role=psw, title="Recovery Navigator", trust=sheffield)
     result = run(eve, sheffield, "recovery navigator,,active,,5,,,,,,")
     assert (result.created, result.updated) == (0, 1)
     d = Deployment.objects.get(trust=sheffield)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from newroles.accounts import policy
 from newroles.conftest import client_for
 from newroles.mapping import services
 
 
 def _staff_record_figures(deployment, headcount):  # type: ignore[no-untyped-def]
     return services.update_deployment(
-        actor=None,
+        actor=policy.SYSTEM,
         deployment=deployment,
         headcount=headcount,
         wte=Decimal(headcount * 4) / 5,
@@ -34,7 +35,7 @@ def test_a_small_staff_record_count_is_starred_outside_the_trust(sheffield_psw, 
 def test_large_counts_and_figures_the_trust_gave_are_shown(sheffield_psw, charlie):
     _staff_record_figures(sheffield_psw, 12)
     assert "12 people" in client_for(charlie).get(f"/map/deployments/{sheffield_psw.pk}/").content.decode()
-    services.update_deployment(actor=None, deployment=sheffield_psw, headcount=2, figures_source="trust_entry")
+    services.update_deployment(actor=policy.SYSTEM, deployment=sheffield_psw, headcount=2, figures_source="trust_entry")
     assert "2 people" in client_for(charlie).get(f"/map/deployments/{sheffield_psw.pk}/").content.decode()
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from newroles.accounts import policy
 from newroles.conftest import client_for
 from newroles.mapping import services as mapping
 from newroles.mapping import staff_record
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def deploy(trust, slug: str, title: str, **fields) -> Deployment:  # type: ignore[no-untyped-def]
     return mapping.create_deployment(
-        actor=None, trust=trust, local_title=title, role=Role.objects.get(slug=slug), **fields
+        actor=policy.SYSTEM, trust=trust, local_title=title, role=Role.objects.get(slug=slug), **fields
     )
 
 
@@ -93,7 +94,7 @@ def test_new_roles_not_on_the_map_are_suggested(sheffield, alice, imported) -> N
     cap.refresh_from_db()
     assert cap.status == StaffRecordSuggestion.DISMISSED
     # A later month does not bring a dismissed suggestion back.
-    services.recount(actor=None, trust=sheffield)
+    services.recount(actor=policy.SYSTEM, trust=sheffield)
     cap.refresh_from_db()
     assert cap.status == StaffRecordSuggestion.DISMISSED
 

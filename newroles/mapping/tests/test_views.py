@@ -7,6 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from newroles.accounts import policy
 from newroles.conftest import client_for
 from newroles.mapping import services
 from newroles.mapping.models import Deployment, Engagement
@@ -234,7 +235,7 @@ def test_researchers_record_change_and_remove_engagements(rita, sheffield):
 
 @pytest.mark.parametrize("persona", ["eve", "olive", "nadia"])
 def test_others_cannot_record_or_change_engagements(request, persona, sheffield):
-    e = services.record_engagement(actor=None, trust=sheffield, phase="phase1_interview")
+    e = services.record_engagement(actor=policy.SYSTEM, trust=sheffield, phase="phase1_interview")
     client = client_for(request.getfixturevalue(persona))
     assert client.get(url("engagement_create")).status_code == 403
     assert client.post(url("engagement_create"), {"trust": sheffield.pk, "phase": "questionnaire",

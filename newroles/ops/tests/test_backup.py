@@ -38,10 +38,11 @@ from newroles.organisations.models import Trust
 from newroles.mapping.services import create_deployment
 from newroles.roles.services import upload_document
 from newroles.accounts.models import User
+from newroles.accounts import policy
 from newroles.accounts.services import add_member
 load_reference()
 trust = Trust.objects.get(ods_code="TAH")
-add_member(actor=None, trust=trust, email="alice@example.org", role="editor")
+add_member(actor=policy.SYSTEM, trust=trust, email="alice@example.org", role="editor")
 alice = User.objects.get(email="alice@example.org")
 create_deployment(actor=alice, trust=trust, local_title="Peer Worker", role=None, headcount=3,
                   figures_source="staff_record")

@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from newroles.accounts import policy
 from newroles.roles import services
 from newroles.roles.models import PACK_COMPONENTS, Role, RolePack
 
@@ -20,7 +21,7 @@ def national_pack(role) -> RolePack:  # type: ignore[no-untyped-def]
     components["career_pathway"] = {"text": "Steps.", "steps": [{"role": "healthcare_support_worker", "band": "3"}]}
     components["sops"] = ""
     return services.create_national_pack(
-        actor=None,
+        actor=policy.SYSTEM,
         role=role,
         data={
             "title": "National role pack: Nursing associate",

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from newroles.accounts import policy
 from newroles.organisations.models import Team
 from newroles.roles.models import Role
 from newroles.roles.services import save_role
@@ -42,7 +43,7 @@ def roles(db: Any) -> dict[str, Role]:
     saved = {}
     for slug, (name, group, newness, (low, high), medical, registration, supervises, hours) in ROLE_FACTS.items():
         saved[slug], _ = save_role(
-            actor=None,
+            actor=policy.SYSTEM,
             slug=slug,
             name=name,
             staff_group=group,
@@ -73,9 +74,9 @@ def vacancy(demo: Composition) -> CompositionPost:
 @pytest.fixture
 def na_scenario(demo: Composition, vacancy: CompositionPost, roles: dict[str, Role]) -> Scenario:
     """The study's example: the band 6 nurse vacancy converted into two 1.0 WTE nursing associates."""
-    scenario = services.create_scenario(actor=None, composition=demo, name="Nursing associates")
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="Nursing associates")
     services.add_change(
-        actor=None,
+        actor=policy.SYSTEM,
         scenario=scenario,
         kind="convert",
         post=vacancy,

@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from newroles.accounts import policy
 from newroles.conftest import client_for
 from newroles.skillmix import services
 from newroles.skillmix.models import Composition, Scenario
@@ -24,12 +25,12 @@ TEAM = "Maple Ward"
 @pytest.fixture
 def shared_of_private(private_team, roles) -> Scenario:
     composition = services.create_composition(
-        actor=None, team=private_team, name="Establishment April 2026", is_shared=True
+        actor=policy.SYSTEM, team=private_team, name="Establishment April 2026", is_shared=True
     )
-    services.add_posts(actor=None, composition=composition, role=roles["mental_health_nurse"], band="5",
+    services.add_posts(actor=policy.SYSTEM, composition=composition, role=roles["mental_health_nurse"], band="5",
                        wte=Decimal("1.0"), filled=True, count=3)  # fmt: skip
-    scenario = services.create_scenario(actor=None, composition=composition, name="More nursing associates")
-    services.update_scenario(actor=None, scenario=scenario, is_shared=True)
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=composition, name="More nursing associates")
+    services.update_scenario(actor=policy.SYSTEM, scenario=scenario, is_shared=True)
     return scenario
 
 
@@ -77,7 +78,7 @@ def test_the_trusts_members_see_the_name(shared_of_private, alice) -> None:
 
 
 def test_a_shared_team_is_named_beyond_the_trust(demo, charlie) -> None:
-    services.update_composition(actor=None, composition=demo, is_shared=True)
+    services.update_composition(actor=policy.SYSTEM, composition=demo, is_shared=True)
     page = client_for(charlie).get(reverse("skillmix:composition", args=[demo.pk])).content.decode()
     assert "CMHT North" in page
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.skillmix import results, services
 from newroles.skillmix.demo import load_demo_compositions
@@ -97,10 +98,12 @@ def test_copy_from_a_team_the_user_may_see(eve, demo, private_team) -> None:
 def test_copy_needs_sight_of_the_source(charlie, demo, rotherham) -> None:
     from newroles.organisations import services as organisations
 
-    team = organisations.create_team(actor=None, trust=rotherham, name="Doncaster CMHT", service_type="community")
+    team = organisations.create_team(
+        actor=policy.SYSTEM, trust=rotherham, name="Doncaster CMHT", service_type="community"
+    )
     with pytest.raises(PermissionDenied):  # demo is private to TAH
         services.copy_composition(actor=charlie, source=demo, team=team, name="Copied")
-    services.update_composition(actor=None, composition=demo, is_shared=True)
+    services.update_composition(actor=policy.SYSTEM, composition=demo, is_shared=True)
     copy = services.copy_composition(actor=charlie, source=demo, team=team, name="Copied")
     assert copy.team.trust == rotherham
 
@@ -223,10 +226,10 @@ def test_the_shift_a_conversion_implies(na_scenario) -> None:
 
 
 def test_band_5_nurse_taking_band_6_tasks_is_no_change_of_kind(demo, vacancy, roles) -> None:
-    scenario = services.create_scenario(actor=None, composition=demo, name="Band 5 instead")
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="Band 5 instead")
     services.add_change(
-        actor=None, scenario=scenario, kind="convert", post=vacancy, role=roles["mental_health_nurse"], band="5",
-        wte="1.0",
+        actor=policy.SYSTEM, scenario=scenario, kind="convert", post=vacancy, role=roles["mental_health_nurse"],
+        band="5", wte="1.0",
     )  # fmt: skip
     (entry,) = results.scenario_result(scenario).change_kinds
     assert entry.classification.kinds == []
@@ -234,10 +237,10 @@ def test_band_5_nurse_taking_band_6_tasks_is_no_change_of_kind(demo, vacancy, ro
 
 
 def test_peer_support_added_for_lived_experience_is_innovation(demo, roles) -> None:
-    scenario = services.create_scenario(actor=None, composition=demo, name="More peer support")
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="More peer support")
     social_worker = demo.posts.get(role__slug="social_worker")
     services.add_change(
-        actor=None, scenario=scenario, kind="add", role=roles["peer_support_worker"], band="4", wte="0.5",
+        actor=policy.SYSTEM, scenario=scenario, kind="add", role=roles["peer_support_worker"], band="4", wte="0.5",
         adopted_from_post=social_worker, novel_practice=True,
     )  # fmt: skip
     result = results.scenario_result(scenario)
@@ -247,11 +250,11 @@ def test_peer_support_added_for_lived_experience_is_innovation(demo, roles) -> N
 
 
 def test_remove_then_add_adopting_from_the_removed_post(demo, roles) -> None:
-    scenario = services.create_scenario(actor=None, composition=demo, name="Replace the OT")
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="Replace the OT")
     ot = demo.posts.get(role__slug="occupational_therapist")
-    services.add_change(actor=None, scenario=scenario, kind="remove", post=ot)
+    services.add_change(actor=policy.SYSTEM, scenario=scenario, kind="remove", post=ot)
     services.add_change(
-        actor=None, scenario=scenario, kind="add", role=roles["social_worker"], band="6", wte="1.0",
+        actor=policy.SYSTEM, scenario=scenario, kind="add", role=roles["social_worker"], band="6", wte="1.0",
         adopted_from_post=ot,
     )  # fmt: skip
     result = results.scenario_result(scenario)
@@ -261,30 +264,32 @@ def test_remove_then_add_adopting_from_the_removed_post(demo, roles) -> None:
 
 
 def test_change_rules(demo, vacancy, roles) -> None:
-    scenario = services.create_scenario(actor=None, composition=demo, name="Rules")
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="Rules")
     filled = demo.posts.filter(filled=True).first()
     with pytest.raises(ValidationError, match="Only a vacancy"):
         services.add_change(
-            actor=None, scenario=scenario, kind="convert", post=filled, role=roles["nursing_associate"], band="4",
-            wte=1,
+            actor=policy.SYSTEM, scenario=scenario, kind="convert", post=filled, role=roles["nursing_associate"],
+            band="4", wte=1,
         )  # fmt: skip
     with pytest.raises(ValidationError):
-        services.add_change(actor=None, scenario=scenario, kind="add", role=roles["nursing_associate"], band="4")
-    services.add_change(actor=None, scenario=scenario, kind="remove", post=vacancy)
+        services.add_change(
+            actor=policy.SYSTEM, scenario=scenario, kind="add", role=roles["nursing_associate"], band="4"
+        )
+    services.add_change(actor=policy.SYSTEM, scenario=scenario, kind="remove", post=vacancy)
     with pytest.raises(ValidationError, match="already removes or converts"):
         services.add_change(
-            actor=None, scenario=scenario, kind="convert", post=vacancy, role=roles["nursing_associate"], band="4",
-            wte=1,
+            actor=policy.SYSTEM, scenario=scenario, kind="convert", post=vacancy, role=roles["nursing_associate"],
+            band="4", wte=1,
         )  # fmt: skip
-    other = services.create_composition(actor=None, team=demo.team, name="Other")
+    other = services.create_composition(actor=policy.SYSTEM, team=demo.team, name="Other")
     (foreign,) = services.add_posts(
-        actor=None, composition=other, role=roles["nursing_associate"], band="4", wte=1, filled=False
+        actor=policy.SYSTEM, composition=other, role=roles["nursing_associate"], band="4", wte=1, filled=False
     )
     with pytest.raises(ValidationError, match="this scenario's team composition"):
-        services.add_change(actor=None, scenario=scenario, kind="remove", post=foreign)
+        services.add_change(actor=policy.SYSTEM, scenario=scenario, kind="remove", post=foreign)
     assert ScenarioChange.objects.filter(scenario=scenario).count() == 1
 
 
 def test_deleting_a_composition_with_a_scenario_is_allowed(na_scenario, demo) -> None:
-    services.delete_composition(actor=None, composition=demo)
+    services.delete_composition(actor=policy.SYSTEM, composition=demo)
     assert not CompositionPost.objects.exists()

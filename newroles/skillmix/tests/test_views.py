@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from newroles.accounts import policy
 from newroles.conftest import client_for
 from newroles.skillmix import services
 from newroles.skillmix.models import Composition, CompositionPost, Scenario, ScenarioChange
@@ -58,8 +59,8 @@ def url(name: str, scenario: Scenario) -> str:
 
 
 def share(scenario: Scenario) -> None:
-    services.update_composition(actor=None, composition=scenario.composition, is_shared=True)
-    services.update_scenario(actor=None, scenario=scenario, is_shared=True)
+    services.update_composition(actor=policy.SYSTEM, composition=scenario.composition, is_shared=True)
+    services.update_scenario(actor=policy.SYSTEM, scenario=scenario, is_shared=True)
 
 
 # Tenancy ------------------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def test_shared_work_is_visible_to_everyone_signed_in(olive, na_scenario, page) 
 
 
 def test_a_shared_scenario_of_a_private_composition_stays_private(olive, na_scenario) -> None:
-    services.update_scenario(actor=None, scenario=na_scenario, is_shared=True)
+    services.update_scenario(actor=policy.SYSTEM, scenario=na_scenario, is_shared=True)
     assert client_for(olive).get(url("scenario", na_scenario)).status_code == 404
 
 
@@ -254,9 +255,14 @@ def test_team_competencies_form(eve, demo) -> None:
 def test_compare_up_to_three(alice, na_scenario, demo, roles) -> None:
     others = []
     for name in ("B", "C", "D"):
-        scenario = services.create_scenario(actor=None, composition=demo, name=name)
+        scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name=name)
         services.add_change(
-            actor=None, scenario=scenario, kind="add", role=roles["peer_support_worker"], band="3", wte=Decimal("0.5")
+            actor=policy.SYSTEM,
+            scenario=scenario,
+            kind="add",
+            role=roles["peer_support_worker"],
+            band="3",
+            wte=Decimal("0.5"),
         )
         others.append(scenario)
     compare = reverse("skillmix:compare", args=[demo.pk])

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from newroles.accounts import policy
 from newroles.organisations.models import Trust
 from newroles.workforce import services
 from newroles.workforce.models import ExtractImport
@@ -103,8 +104,8 @@ def extract_csv(tmp_path: Path) -> Path:
 def run_import(tmp_path: Path) -> Callable[..., ExtractImport]:
     """Import rows (or a file) for a trust and month through the real service, as the command line does."""
 
-    def run(trust: Trust, rows: Any = None, *, month: dt.date = MARCH, actor: Any = None, path: Path | None = None,
-            mapping: dict[str, str] | None = None) -> ExtractImport:  # fmt: skip
+    def run(trust: Trust, rows: Any = None, *, month: dt.date = MARCH, actor: Any = policy.SYSTEM,
+            path: Path | None = None, mapping: dict[str, str] | None = None) -> ExtractImport:  # fmt: skip
         if path is None:
             path = write_csv(
                 tmp_path / f"{trust.ods_code}-{month:%Y-%m}.csv", rows if rows is not None else rows_of(*STANDARD)

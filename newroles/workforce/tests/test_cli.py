@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from newroles.accounts import policy
 from newroles.roles.models import Role, RoleAlias
 from newroles.roles.services import save_alias
 from newroles.workforce.models import ExtractImport, ExtractTitle
@@ -78,7 +79,9 @@ def test_a_national_extract_from_the_command_line(sheffield, rotherham, tmp_path
 
 def test_recount_after_a_catalogue_change(sheffield, run_import) -> None:
     run_import(sheffield, rows_of((4, post("Recovery Navigator"))))
-    save_alias(actor=None, role=Role.objects.get(slug="support_time_recovery_worker"), title="Recovery Navigator")
+    save_alias(
+        actor=policy.SYSTEM, role=Role.objects.get(slug="support_time_recovery_worker"), title="Recovery Navigator"
+    )
     assert "1 title(s) changed" in run("workforce", "recount", "--trust", "TAH")
     assert ExtractTitle.objects.get(trust=sheffield).role.slug == "support_time_recovery_worker"
     assert "0 title(s) changed" in run("workforce", "recount")

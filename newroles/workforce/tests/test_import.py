@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Sum
 
+from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.workforce import month, pipeline, services
 from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount, StaffRecordFigure
@@ -86,7 +87,7 @@ def test_an_unreadable_file_fails_and_changes_nothing(sheffield, tmp_path: Path,
     path = tmp_path / "garbage.csv"
     path.write_bytes(b"Position Title,Grade\n\x00\x01\x02\x03")
     with pytest.raises(services.ExtractError):
-        services.import_file(actor=None, trust=sheffield, path=path, month=MARCH, mapping=MAPPING)
+        services.import_file(actor=policy.SYSTEM, trust=sheffield, path=path, month=MARCH, mapping=MAPPING)
     assert counts(imported)["peer_support_worker"] == 9
 
 
@@ -127,7 +128,7 @@ def test_common_esr_headers_map_themselves_and_personal_ones_never(sheffield) ->
 
 def test_the_trusts_mapping_is_remembered(sheffield, rotherham) -> None:
     headers = ["Post Name", "Banding", "Hours"]
-    services.remember_mapping(actor=None, trust=sheffield, mapping={"title": "Post Name", "band": "Banding"})
+    services.remember_mapping(actor=policy.SYSTEM, trust=sheffield, mapping={"title": "Post Name", "band": "Banding"})
     assert services.suggest_mapping(sheffield, headers) == {"title": "Post Name", "band": "Banding"}
     assert services.suggest_mapping(rotherham, headers) == {}  # per trust
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.urls import reverse
 
+from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
 from newroles.roles import aliases
@@ -59,7 +60,7 @@ def test_a_low_confidence_match_is_listed_with_its_answer_as_the_suggestion(shef
     group = next(g for g in services.titles_to_resolve(sheffield) if g.key == "practitioner")
     assert group.resolved_to == title.role and group.suggestion == title.role and not group.unresolved
     # Accepting the suggestion keeps the role, now with the trust's confidence.
-    services.decide_title(actor=None, trust=sheffield, key="practitioner", outcome=TitleDecision.ACCEPTED,
+    services.decide_title(actor=policy.SYSTEM, trust=sheffield, key="practitioner", outcome=TitleDecision.ACCEPTED,
                           role=title.role)  # fmt: skip
     title.refresh_from_db()
     assert title.role.slug == "nursing_associate" and title.confidence >= 0.99

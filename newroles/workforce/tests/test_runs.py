@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
 from newroles.imports import health
@@ -120,7 +121,7 @@ def test_a_command_line_import_killed_mid_way_is_swept_but_its_file_left_alone(s
 
     monkeypatch.setattr(pipeline, "aggregate", killed)
     with pytest.raises(KeyboardInterrupt):
-        services.import_file(actor=None, trust=sheffield, path=extract_csv, month=dt.date(2025, 3, 1),
+        services.import_file(actor=policy.SYSTEM, trust=sheffield, path=extract_csv, month=dt.date(2025, 3, 1),
                              mapping=MAPPING, processes=1)  # fmt: skip
     obj = ExtractImport.objects.get(trust=sheffield)
     assert obj.status == ExtractImport.RUNNING and obj.heartbeat_at is not None

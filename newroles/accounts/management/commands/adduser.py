@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from newroles.accounts import services
+from newroles.accounts import policy, services
 from newroles.accounts.models import Membership, User, trust_model
 from newroles.audit.context import request_scope
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 user = User.objects.filter(email__iexact=email).first()
                 if user is None:
                     user, secret = services.create_user(
-                        actor=None,
+                        actor=policy.SYSTEM,
                         email=email,
                         display_name=opts["name"],
                         is_national_reader=opts["national"],
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                         is_admin=opts["admin"],
                     )
                 if trust is not None:
-                    services.add_member(actor=None, trust=trust, email=email, role=opts["role"])
+                    services.add_member(actor=policy.SYSTEM, trust=trust, email=email, role=opts["role"])
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         where = f" ({opts['role']} at {trust.name})" if trust else ""

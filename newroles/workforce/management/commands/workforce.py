@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from newroles.accounts import policy
 from newroles.organisations.models import Trust
 from newroles.workforce import runs, services
 from newroles.workforce.extract import ExtractError, open_extract
@@ -94,14 +95,14 @@ class Command(BaseCommand):
             try:
                 if national:
                     result = services.run_national_import(
-                        actor=None, path=path, filename=path.name, month=month, mapping=mapping, progress=report,
-                        processes=opts["processes"],
+                        actor=policy.SYSTEM, path=path, filename=path.name, month=month, mapping=mapping,
+                        progress=report, processes=opts["processes"],
                     )  # fmt: skip
                     imports = result.imports
                 else:
                     assert trust is not None
                     imports = [services.import_file(
-                        actor=None, trust=trust, path=path, month=month, mapping=mapping, progress=report,
+                        actor=policy.SYSTEM, trust=trust, path=path, month=month, mapping=mapping, progress=report,
                         processes=opts["processes"],
                     )]  # fmt: skip
             except (ExtractError, services.ImportFailed) as exc:
@@ -110,7 +111,7 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(failed[0].error)
         if trust is not None:
-            services.remember_mapping(actor=None, trust=trust, mapping=mapping)
+            services.remember_mapping(actor=policy.SYSTEM, trust=trust, mapping=mapping)
         self._summary(imports, month)
         if national and result.unknown_codes:
             skipped = ", ".join(f"{code} ({rows:,} rows)" for code, rows in sorted(result.unknown_codes.items()))
@@ -176,8 +177,8 @@ class Command(BaseCommand):
             trust = Trust.objects.filter(ods_code=opts["trust"].upper()).first()
             if trust is None:
                 raise CommandError(f"No trust with ODS code {opts['trust']!r}.")
-            result = services.recount(actor=None, trust=trust, reason="recount from the command line")
+            result = services.recount(actor=policy.SYSTEM, trust=trust, reason="recount from the command line")
             self.stdout.write(f"{trust.ods_code}: {result.titles_changed:,} title(s) changed.")
         else:
-            changed = services.recount_all(actor=None)
+            changed = services.recount_all(actor=policy.SYSTEM)
             self.stdout.write(f"{changed:,} title(s) changed.")

@@ -495,6 +495,7 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
     text = models.TextField(help_text="Lower-cased searchable text.")
+    audit_exclude = ("text",)  # derived from the rows it indexes, whose own records show the text
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_entry")]

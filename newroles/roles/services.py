@@ -238,7 +238,8 @@ def create_national_pack(*, actor: Any, role: Role, data: dict[str, Any]) -> Rol
             status=RolePack.PUBLISHED,
         ),
     )
-    RolePack.objects.filter(role=role, trust=None).exclude(pk=pack.pk).update(is_current=False)
+    for older in RolePack.objects.filter(role=role, trust=None, is_current=True).exclude(pk=pack.pk):
+        update_row(actor, older, {"is_current": False}, message=f"replaced by version {pack.version}")
     not_written = set(data.get("not_yet_written", []))
     components = data.get("components", {})
     for key in COMPONENT_KEYS:
@@ -333,12 +334,19 @@ def update_pack(*, actor: Any, pack: RolePack, **changes: Any) -> RolePack:
 
 
 def _index(*, kind: str, object_id: int, trust_id: int | None, shared: bool, title: str, url: str, text: str) -> None:
-    # The index is derived data (rebuilt from audited rows), so it is written directly, not audited.
-    SearchEntry.objects.update_or_create(
-        kind=kind,
-        object_id=object_id,
-        defaults={"trust_id": trust_id, "is_shared": shared, "title": title[:300], "url": url, "text": text.lower()},
-    )
+    # The index is derived from the audited rows it describes: the system keeps it, through the audited
+    # writes like every row, whoever made the change that needs it.
+    values = {"trust_id": trust_id, "is_shared": shared, "title": title[:300], "url": url, "text": text.lower()}
+    entry = SearchEntry.objects.filter(kind=kind, object_id=object_id).first()
+    if entry is None:
+        create_row(policy.SYSTEM, SearchEntry(kind=kind, object_id=object_id, **values), message="search index")
+    elif any(getattr(entry, k) != v for k, v in values.items()):
+        update_row(policy.SYSTEM, entry, values, message="search index")
+
+
+def _unindex(entries: Any) -> None:
+    for entry in entries:
+        delete_row(policy.SYSTEM, entry, message="search index")
 
 
 def reindex_role(role: Role) -> None:
@@ -370,12 +378,14 @@ def reindex_pack(pack: RolePack) -> None:
     text = " ".join([pack.title, pack.role.name, *pack.components.values_list("text", flat=True)])
     shared = pack.is_national or pack.is_shared
     if pack.is_national and not pack.is_current:
-        SearchEntry.objects.filter(kind="pack", object_id=pack.pk).delete()
+        _unindex(SearchEntry.objects.filter(kind="pack", object_id=pack.pk))
         return
     if pack.is_national:
-        SearchEntry.objects.filter(
-            kind="pack", object_id__in=pack.role.packs.filter(trust=None, is_current=False).values("pk")
-        ).delete()
+        _unindex(
+            SearchEntry.objects.filter(
+                kind="pack", object_id__in=pack.role.packs.filter(trust=None, is_current=False).values("pk")
+            )
+        )
     _index(
         kind="pack",
         object_id=pack.pk,
@@ -518,7 +528,7 @@ def delete_document(*, actor: Any, document: SharedDocument) -> None:
     if not policy.can_own_document(actor, document.trust):
         raise PermissionDenied("Only the owner's editors remove this document.")
     with transaction.atomic():
-        SearchEntry.objects.filter(kind="document", object_id=document.pk).delete()
+        _unindex(SearchEntry.objects.filter(kind="document", object_id=document.pk))
         for version in document.versions.all():
             delete_row(actor, version)
         delete_row(actor, document)

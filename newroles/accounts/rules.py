@@ -12,6 +12,8 @@ The rules, in plain words:
 - `trust_editor_or_curator`: the same, but a row of the national catalogue (no trust) is the curators'.
 - `alias`: a trust's alias is its editors'; a national alias is the curators'; any trust's editor may
   propose a new national alias (status "proposed", matching nothing until a curator approves it).
+- `document`: a trust's document is its editors', a national one the curators'; attaching a document
+  to a pack changes the pack, so only those who may change the pack attach to it.
 - `membership`: the trust's managers; a person may also join a trust in the role a pending invitation
   to their address offers.
 - `invitation`: the trust's managers; the invited person may accept it (set `accepted_at`, nothing else).
@@ -83,6 +85,20 @@ def proposes_national_alias(user: Any, alias: Any) -> bool:
 
 
 @rules.predicate
+def may_attach_to_pack(user: Any, document: Any) -> bool:
+    """Attaching a document to a pack (a new document with a pack, or a changed pack) is a change to the pack."""
+    if document is None:
+        return False
+    if document.pack_id is None:
+        return True
+    if not policy.creating(document):
+        stored = document._meta.model._default_manager.filter(pk=document.pk).values_list("pack_id", flat=True).first()
+        if stored == document.pack_id:
+            return True  # already attached: changing the document itself is its owner's business
+    return policy.can_change(user, document.pack)
+
+
+@rules.predicate
 def changes_only_editor_fields(user: Any, trust: Any) -> bool:
     """A trust's editors keep its contact details; the rest of the register is the administrators'."""
     if trust is None or trust.pk is None or not policy.can_change_in(user, trust.pk):
@@ -144,6 +160,7 @@ RULES: dict[str, rules.Predicate] = {
     "trust_editor": is_admin | edits_owning_trust,
     "trust_editor_or_curator": is_admin | edits_owning_trust | (belongs_to_no_trust & is_curator),
     "alias": is_admin | edits_owning_trust | (belongs_to_no_trust & is_curator) | proposes_national_alias,
+    "document": (is_admin | edits_owning_trust | (belongs_to_no_trust & is_curator)) & (is_admin | may_attach_to_pack),
     "membership": is_admin | manages_owning_trust | joins_by_invitation,
     "invitation": is_admin | manages_owning_trust | accepts_own_invitation,
     "trust_register": is_admin | changes_only_editor_fields,

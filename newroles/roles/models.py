@@ -410,7 +410,7 @@ class SharedDocument(models.Model):
         (PUBLIC, "Public"),
     ]
     trust_path = "trust"
-    change_rule = "trust_editor_or_curator"
+    change_rule = "document"
     shared_when = [{"sharing__in": ["signed_in", "public"]}]
 
     trust = models.ForeignKey(

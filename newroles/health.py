@@ -2,7 +2,7 @@
 
 `/healthz` says the process answers and reaches its database; `/readyz` also says the schema is current and
 background jobs are being picked up. Each check is a function returning a `Check`; `settings.READINESS_CHECKS`
-lists them by dotted path, so the worker check can be pointed at a worker heartbeat without touching the view.
+lists them by dotted path, so a check is added or removed without touching the view.
 """
 
 from __future__ import annotations
@@ -58,10 +58,9 @@ def migrations() -> Check:
 def task_queue_moving() -> Check:
     """The background worker is taking jobs: no ready job has waited longer than QUEUE_STALL_SECONDS.
 
-    django-tasks' database queue keeps no heartbeat of its own, so the sign of a live worker is that jobs
-    leave the queue. An empty queue is ready (nothing is waiting); a backlog older than the stall limit
-    means the worker is stopped or stuck. A worker heartbeat, where one exists, is the better signal:
-    list its check in READINESS_CHECKS instead of this one.
+    django-tasks' database queue keeps no record of its workers, so this asks whether jobs leave the queue:
+    an empty queue is ready (nothing is waiting); a backlog older than the stall limit means the worker is
+    stopped or stuck. `worker_heartbeat` asks the other half: is a worker process alive at all.
     """
     backend = settings.TASKS["default"]["BACKEND"]
     if not backend.startswith("django_tasks_db."):
@@ -76,6 +75,25 @@ def task_queue_moving() -> Check:
     if stalled.exists():
         return Check(False, f"jobs waiting over {QUEUE_STALL_SECONDS} s: is the worker running?")
     return Check(True, "no job waiting too long")
+
+
+# The worker beats every minute (newroles.imports.health); three missed beats mean it has stopped.
+WORKER_SILENT_SECONDS = 180
+
+
+def worker_heartbeat() -> Check:
+    """A background worker (`newroles worker`) has beaten its heartbeat within WORKER_SILENT_SECONDS.
+
+    The heartbeat is a file the worker touches every minute, so this answers even while an import holds
+    the database's write lock. Where jobs run inside the request (the test settings), no worker is needed.
+    """
+    from newroles.imports.health import worker_seen_within
+
+    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        return Check(True, "no worker needed (jobs run in the request)")
+    if worker_seen_within(WORKER_SILENT_SECONDS):
+        return Check(True, "worker heartbeat recent")
+    return Check(False, f"no worker heartbeat in {WORKER_SILENT_SECONDS} s: is `newroles worker` running?")
 
 
 def run_checks() -> dict[str, Check]:

@@ -54,7 +54,7 @@ class Server:
         logger.info("web server started", extra={"pid": self.web.pid})
 
     def start_worker(self) -> None:
-        self.worker = self._spawn(["-m", "newroles.cli", "db_worker"])
+        self.worker = self._spawn(["-m", "newroles.cli", "worker", "--no-reload"])
         self.worker_started_at = time.monotonic()
         logger.info("job worker started", extra={"pid": self.worker.pid})
 

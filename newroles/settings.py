@@ -211,7 +211,12 @@ TASKS = {
     }
 }
 # What /readyz checks (newroles/health.py); a worker heartbeat check can replace the queue check.
-READINESS_CHECKS = ["newroles.health.database", "newroles.health.migrations", "newroles.health.task_queue_moving"]
+READINESS_CHECKS = [
+    "newroles.health.database",
+    "newroles.health.migrations",
+    "newroles.health.task_queue_moving",
+    "newroles.health.worker_heartbeat",
+]
 
 # A running import (a check, a commit, a staff-record extract) whose heartbeat is older than this was
 # abandoned by a process that died: the worker's minute sweep fails it and deletes its upload.

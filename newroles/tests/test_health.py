@@ -41,19 +41,28 @@ def test_readyz_answers_without_signing_in_when_all_is_well(client, db):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
-    assert set(body["checks"]) == {"database", "migrations", "task_queue_moving"}
+    assert set(body["checks"]) == {"database", "migrations", "task_queue_moving", "worker_heartbeat"}
     assert all(check["ok"] for check in body["checks"].values())
 
 
+@pytest.fixture
+def worker_alive(settings, tmp_path):
+    """A worker that has just beaten its heartbeat (in a folder of this test's own)."""
+    from newroles.imports import health as worker_health
+
+    settings.VAR_DIR = tmp_path
+    worker_health.beat()
+
+
 @override_settings(TASKS=DB_QUEUE)
-def test_readyz_is_ready_with_an_empty_queue_or_a_job_just_queued(client, db):
+def test_readyz_is_ready_with_an_empty_queue_or_a_job_just_queued(client, db, worker_alive):
     assert client.get("/readyz").status_code == 200
     _queued_job(waited=timedelta(seconds=5))
     assert client.get("/readyz").status_code == 200
 
 
 @override_settings(TASKS=DB_QUEUE)
-def test_readyz_is_not_ready_when_jobs_wait_for_a_worker(client, db):
+def test_readyz_is_not_ready_when_jobs_wait_for_a_worker(client, db, worker_alive):
     _queued_job(waited=timedelta(seconds=health.QUEUE_STALL_SECONDS + 60))
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -86,3 +95,29 @@ def test_the_probes_answer_plain_http_where_pages_redirect_to_https(client, db):
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
     assert client.get("/accounts/login/").status_code == 301
+
+
+@override_settings(TASKS=DB_QUEUE)
+def test_readyz_is_not_ready_until_a_worker_beats(client, db, settings, tmp_path):
+    from newroles.imports import health as worker_health
+
+    settings.VAR_DIR = tmp_path
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker_heartbeat"]["ok"] is False
+    worker_health.beat()
+    assert client.get("/readyz").status_code == 200
+
+
+@override_settings(TASKS=DB_QUEUE)
+def test_readyz_is_not_ready_when_the_worker_has_gone_quiet(client, db, settings, tmp_path):
+    import os
+    import time
+
+    from newroles.imports import health as worker_health
+
+    settings.VAR_DIR = tmp_path
+    worker_health.beat()
+    silent = time.time() - health.WORKER_SILENT_SECONDS - 60
+    os.utime(worker_health.heartbeat_path(), (silent, silent))
+    assert client.get("/readyz").json()["checks"]["worker_heartbeat"]["ok"] is False

@@ -68,6 +68,10 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _is_job_worker(pid: int) -> bool:
+    return _cmdline(pid).rstrip().endswith("newroles.cli worker --no-reload")
+
+
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
@@ -121,17 +125,19 @@ def test_serve_runs_reloads_and_stops(production_env, tmp_path):
         )
         try:
             _wait_for(lambda: _up(url), "the server to answer")
+            # Ready once the job worker has beaten its first heartbeat, a moment after it starts.
+            _wait_for(lambda: _get(url + "/readyz")[0] == 200, "readiness (the worker's first heartbeat)")
             status, headers, body = _get(url + "/readyz")
             assert status == 200, body
             assert json.loads(body)["status"] == "ready"
             request_id = headers["X-Request-ID"]
             _wait_for(lambda: request_id in log.read_text(), "the access line")
-            workers_before = {p for p in _children(server.pid) if "db_worker" in _cmdline(p)}
+            workers_before = {p for p in _children(server.pid) if _is_job_worker(p)}
             assert len(workers_before) == 1
 
             server.send_signal(signal.SIGHUP)
             _wait_for(
-                lambda: {p for p in _children(server.pid) if "db_worker" in _cmdline(p)} - workers_before,
+                lambda: {p for p in _children(server.pid) if _is_job_worker(p)} - workers_before,
                 "a new job worker after the reload",
             )
             _wait_for(lambda: "Booting worker" in log.read_text().split("reloading")[-1], "new web workers")

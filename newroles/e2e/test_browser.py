@@ -104,7 +104,8 @@ def test_the_admin_needs_the_code_for_the_admin_too(browser, server_url):
         assert (code.get_attribute("autocomplete"), code.get_attribute("inputmode")) == ("one-time-code", "numeric")
         assert page.locator("label[for=id_code]").inner_text().startswith("Code from your authenticator app")
         page.click("button[type=submit]:has-text('Continue')")
-        assert page.locator(".nhsuk-error-summary").is_visible()  # empty code: the error summary first
+        # An empty code: the page comes back with the error summary first (wait for it: a new document).
+        page.locator(".nhsuk-error-summary").wait_for(state="visible", timeout=15_000)
         pass_second_factor(page, "admin@demo.test")
         page.wait_for_url(server_url + "/admin/")
         assert "Site administration" in page.inner_text("body")

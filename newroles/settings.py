@@ -289,6 +289,9 @@ LOGGING = {
 # Aggregates shown beyond the trust that owns them hide counts below this (shown as "*").
 SMALL_COUNT_THRESHOLD = 5
 
+# Costly map pages keep their figures and charts in each process until the next write (newroles.audit.cache).
+PAGE_CACHE = env_bool("NEWROLES_PAGE_CACHE", True)
+
 # Loaded in order by `newroles load_reference` (and `make install`); each returns a dict of counts.
 REFERENCE_LOADERS = [
     "newroles.organisations.services.load_reference",

@@ -16,3 +16,4 @@ from newroles.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
 DEBUG = False
+PAGE_CACHE = False  # test data made outside the services writes no change record; cache tests turn it on

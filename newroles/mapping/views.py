@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
+from newroles.audit.cache import until_change
 from newroles.audit.services import shown_history
 from newroles.lib import charts
 from newroles.lib.exports import download
@@ -172,28 +173,36 @@ def _picture_charts(picture: services.Picture) -> list[dict[str, Any]]:
 # National picture ---------------------------------------------------------------------------------
 
 
+def _seen_as(user: Any) -> tuple[Any, ...]:
+    """What decides which deployments a user sees: the key under which their map pages may be shared."""
+    return (policy.is_admin(user), tuple(sorted(user.trust_ids())))
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     shade = "deployments" if request.GET.get("shade") == "deployments" else "coverage"
-    cov = services.coverage()
-    picture = services.national_picture(_deployments(request.user))
-    if shade == "coverage":
-        tile_svg = _coverage_map(cov)
-    else:
-        tile_svg = _count_map(
-            [r.region for r in cov], picture.by_region, title="Deployments of new roles by region", noun="deployments"
-        )
-    return render(
-        request,
-        "mapping/dashboard.html",
-        {
+
+    def build() -> dict[str, Any]:
+        cov = services.coverage()
+        picture = services.national_picture(_deployments(request.user))
+        if shade == "coverage":
+            tile_svg = _coverage_map(cov)
+        else:
+            tile_svg = _count_map(
+                [r.region for r in cov], picture.by_region, title="Deployments of new roles by region",
+                noun="deployments",
+            )  # fmt: skip
+        return {
             "coverage": cov,
             "picture": picture,
             "shade": shade,
             "tile_svg": tile_svg,
             "charts": _picture_charts(picture),
             "drift": sorted(picture.drift, key=lambda d: (d.trust.name, d.local_title)),
-        },
-    )
+        }
+
+    # The picture and its charts take most of a second at national scale: drawn once until the data changes.
+    context = until_change(("map-dashboard", shade, _seen_as(request.user)), build)
+    return render(request, "mapping/dashboard.html", context)
 
 
 def coverage(request: HttpRequest) -> HttpResponse:
@@ -208,34 +217,36 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 def region(request: HttpRequest, code: str) -> HttpResponse:
     obj = get_object_or_404(Region, code=code.upper())
-    cov = services.coverage()
-    deployments = list(_deployments(request.user).filter(trust__region=obj))
-    picture = services.national_picture(deployments)
-    per_trust: dict[int, list[Deployment]] = defaultdict(list)
-    for d in deployments:
-        per_trust[d.trust_id].append(d)
-    trusts = [
-        {
-            "trust": t,
-            "deployments": len(per_trust[t.pk]),
-            "roles": len({d.role_id for d in per_trust[t.pk] if d.role_id}),
-            "unmapped": sum(1 for d in per_trust[t.pk] if d.role_id is None),
-        }
-        for t in obj.trusts.order_by("-status", "name")
-        if t.in_study_set or per_trust[t.pk]
-    ]
-    return render(
-        request,
-        "mapping/region.html",
-        {
+
+    def build() -> dict[str, Any]:
+        cov = services.coverage()
+        deployments = list(_deployments(request.user).filter(trust__region=obj))
+        picture = services.national_picture(deployments)
+        per_trust: dict[int, list[Deployment]] = defaultdict(list)
+        for d in deployments:
+            per_trust[d.trust_id].append(d)
+        trusts = [
+            {
+                "trust": t,
+                "deployments": len(per_trust[t.pk]),
+                "roles": len({d.role_id for d in per_trust[t.pk] if d.role_id}),
+                "unmapped": sum(1 for d in per_trust[t.pk] if d.role_id is None),
+            }
+            for t in obj.trusts.order_by("-status", "name")
+            if t.in_study_set or per_trust[t.pk]
+        ]
+        return {
             "region": obj,
             "region_coverage": cov.for_region(obj.pk),
             "tile_svg": _coverage_map(cov, highlight=obj.code),
             "trusts": trusts,
             "picture": picture,
             "charts": _picture_charts(picture)[:1],
-        },
-    )
+        }
+
+    # Drawn once until the data changes, like the dashboard.
+    context = until_change(("map-region", obj.pk, _seen_as(request.user)), build)
+    return render(request, "mapping/region.html", context)
 
 
 def trust(request: HttpRequest, ods_code: str) -> HttpResponse:

@@ -1,0 +1,54 @@
+"""Figures that stay true until the data changes, kept in each process and keyed by the newest change record.
+
+Every write goes through `audit.writes`, which records a ChangeRecord, so the newest record (its id and time)
+names a version of the whole database: what a page computed under one version is right until the next write,
+whoever makes it and in whichever process. Asking costs one indexed query; a costly page (the national map's
+picture and charts) is then computed once per version per process instead of on every request.
+
+Only values that are the same for everyone sharing the key may be cached: callers put whatever decides what a
+user may see (their trusts, admin or not) into the key. `settings.PAGE_CACHE` turns it off (the test suite does,
+because test data made outside the services writes no change record); tests of this module turn it on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.conf import settings
+
+from newroles.audit.models import ChangeRecord
+
+T = TypeVar("T")
+
+MAX_ENTRIES = 512  # per process, per version: enough for every region, role and shading of the map pages
+
+_lock = threading.Lock()
+_entries: dict[Hashable, Any] = {}
+_version: tuple[Any, ...] | None = None
+
+
+def data_version() -> tuple[Any, ...]:
+    """The newest change record's id and time: it changes whenever anything is written."""
+    newest = ChangeRecord.objects.order_by("-pk").values_list("pk", "time").first()
+    return newest or (0, None)
+
+
+def until_change(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it returned before for `key` if nothing has been written since."""
+    global _version
+    if not getattr(settings, "PAGE_CACHE", True):
+        return compute()
+    version = data_version()  # read before computing: a write landing meanwhile leaves a newer version
+    with _lock:
+        if version != _version:
+            _entries.clear()
+            _version = version
+        if key in _entries:
+            return _entries[key]
+    value = compute()
+    with _lock:
+        if _version == version and len(_entries) < MAX_ENTRIES:
+            _entries[key] = value
+    return value

@@ -36,7 +36,7 @@ def test_an_editor_adds_a_team_and_sees_the_error_summary_first(page_as, server_
     page.goto(server_url + "/trusts/TAH/teams/add/")
     page.click("button[type=submit]")
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
+    summary.wait_for(state="visible", timeout=15_000)  # the answer is a new document: wait for it
     assert "This field is required" in summary.inner_text()
     page.fill("#id_name", "Assertive Outreach")
     page.select_option("#id_service_type", "community")

@@ -47,21 +47,24 @@ def test_readyz_answers_without_signing_in_when_all_is_well(client, db):
 
 @pytest.fixture
 def worker_alive(settings, tmp_path):
-    """A worker that has just beaten its heartbeat (in a folder of this test's own)."""
+    """Jobs go to the database queue and a worker has just beaten its heartbeat (in a folder of this test's own).
+
+    Set through the `settings` fixture, never with override_settings as well: the fixture's restore would
+    bring back a decorator's values after the decorator had ended, and later tests would queue their jobs.
+    """
     from newroles.imports import health as worker_health
 
+    settings.TASKS = DB_QUEUE
     settings.VAR_DIR = tmp_path
     worker_health.beat()
 
 
-@override_settings(TASKS=DB_QUEUE)
 def test_readyz_is_ready_with_an_empty_queue_or_a_job_just_queued(client, db, worker_alive):
     assert client.get("/readyz").status_code == 200
     _queued_job(waited=timedelta(seconds=5))
     assert client.get("/readyz").status_code == 200
 
 
-@override_settings(TASKS=DB_QUEUE)
 def test_readyz_is_not_ready_when_jobs_wait_for_a_worker(client, db, worker_alive):
     _queued_job(waited=timedelta(seconds=health.QUEUE_STALL_SECONDS + 60))
     response = client.get("/readyz")
@@ -97,10 +100,10 @@ def test_the_probes_answer_plain_http_where_pages_redirect_to_https(client, db):
     assert client.get("/accounts/login/").status_code == 301
 
 
-@override_settings(TASKS=DB_QUEUE)
 def test_readyz_is_not_ready_until_a_worker_beats(client, db, settings, tmp_path):
     from newroles.imports import health as worker_health
 
+    settings.TASKS = DB_QUEUE
     settings.VAR_DIR = tmp_path
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -109,13 +112,13 @@ def test_readyz_is_not_ready_until_a_worker_beats(client, db, settings, tmp_path
     assert client.get("/readyz").status_code == 200
 
 
-@override_settings(TASKS=DB_QUEUE)
 def test_readyz_is_not_ready_when_the_worker_has_gone_quiet(client, db, settings, tmp_path):
     import os
     import time
 
     from newroles.imports import health as worker_health
 
+    settings.TASKS = DB_QUEUE
     settings.VAR_DIR = tmp_path
     worker_health.beat()
     silent = time.time() - health.WORKER_SILENT_SECONDS - 60

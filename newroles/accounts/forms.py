@@ -93,6 +93,7 @@ class AppCodeForm(NHSForm):
         label="Code from your authenticator app",
         help_text="The 6-digit code your app shows now.",
         max_length=12,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app."},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -115,6 +116,7 @@ class RecoveryCodeForm(NHSForm):
         label="Recovery code",
         help_text="One of the recovery codes you saved when you set up your app. Each works once.",
         max_length=32,
+        error_messages={"required": "Enter one of your recovery codes."},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",

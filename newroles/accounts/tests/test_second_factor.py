@@ -161,3 +161,12 @@ def test_only_a_session_that_passed_the_second_factor_may_create_api_tokens(rita
     alice.is_verified = lambda: False
     assert policy.may_create_api_token(alice, request)
     assert not policy.may_create_api_token(rita, request)  # not the session's own user
+
+
+def test_an_empty_code_says_what_to_enter(rita):
+    _app(rita)
+    client = _signed_in(rita.email)
+    page = client.post(VERIFY, {"code": ""}).content.decode()
+    assert "Enter the 6-digit code from your authenticator app." in page and "This field is required" not in page
+    page = client.post(VERIFY, {"code": "", "recovery": "1"}).content.decode()
+    assert "Enter one of your recovery codes." in page

@@ -54,12 +54,15 @@ def is_curator(user: Any) -> bool:
     return policy.is_curator(user)
 
 
+def _owning_trust_id(obj: Any) -> int | None:
+    """The trust a row belongs to (None for no row, or a row of no trust)."""
+    return None if obj is None else policy.trust_id_of(obj)
+
+
 @rules.predicate
 def edits_owning_trust(user: Any, obj: Any) -> bool:
     """An editor or manager of the trust the row belongs to (False for a row of no trust)."""
-    if obj is None:
-        return False
-    trust_id = policy.trust_id_of(obj)
+    trust_id = _owning_trust_id(obj)
     return trust_id is not None and policy.can_change_in(user, trust_id)
 
 
@@ -70,9 +73,7 @@ def belongs_to_no_trust(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def manages_owning_trust(user: Any, obj: Any) -> bool:
-    if obj is None:
-        return False
-    trust_id = policy.trust_id_of(obj)
+    trust_id = _owning_trust_id(obj)
     return trust_id is not None and policy.can_manage(user, trust_id)
 
 

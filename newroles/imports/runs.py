@@ -113,6 +113,16 @@ def _context(run: ImportRun) -> tuple[ImportKind, engine.Upload, ImportContext] 
     return kind, upload, ImportContext(actor=run.user, trust=run.trust)
 
 
+def _open(run: ImportRun, stage: str) -> tuple[ImportKind, engine.Upload, ImportContext, Any] | str:
+    """What a run needs and its file's rows, read under `stage`; or the reason it cannot go on."""
+    needs = _context(run)
+    if isinstance(needs, str):
+        return needs
+    kind, upload, ctx = needs
+    _set(run, stage=stage)
+    return kind, upload, ctx, upload.table()
+
+
 def _fail(run: ImportRun, message: str, **fields: Any) -> ImportRun:
     _set(run, status=ImportRun.FAILED, message=message, finished_at=timezone.now(), **fields)
     return run
@@ -131,12 +141,10 @@ def run_check(pk: int) -> ImportRun | None:
     if run is None:
         return None
     try:
-        needs = _context(run)
-        if isinstance(needs, str):
-            return _fail(run, needs)
-        kind, upload, ctx = needs
-        _set(run, stage="Reading the file")
-        table = upload.table()
+        opened = _open(run, "Reading the file")
+        if isinstance(opened, str):
+            return _fail(run, opened)
+        kind, _upload, ctx, table = opened
         _set(run, stage="Checking every row")
         result = engine.run_import(kind, table, run.mapping, ctx, commit=False, progress=_Progress(run))
     except Exception as exc:
@@ -155,12 +163,10 @@ def run_commit(pk: int) -> ImportRun | None:
     if run is None:
         return None
     try:
-        needs = _context(run)
-        if isinstance(needs, str):
-            return _fail(run, needs)
-        kind, upload, ctx = needs
-        _set(run, stage="Saving every row")
-        table = upload.table()
+        opened = _open(run, "Saving every row")
+        if isinstance(opened, str):
+            return _fail(run, opened)
+        kind, upload, ctx, table = opened
         with health.keep_alive(lambda: ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())):
             result = engine.run_import(kind, table, run.mapping, ctx, commit=True)
         if not result.ok:

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "newroles.mapping",
     "newroles.skillmix",
     "newroles.workforce",
+    "newroles.funding",
+    "newroles.forewarning",
+    "newroles.readiness",
     "newroles.demo",
     "newroles.ops",
 ]

@@ -348,6 +348,15 @@ def load_mapping_demo() -> dict[str, int]:
     return counts
 
 
+def _planned_start(ods_code: str, title: str) -> dt.date:
+    """The first of a month 2 to 24 months from today; its own generator, so the rest of the demo is
+    drawn exactly as before."""
+    months = random.Random(f"{ods_code}/{title}").randint(2, 24)
+    today = dt.date.today()
+    index = today.year * 12 + today.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def _deploy(rng: random.Random, plan: _Plan, profile: Profile, title: str, role: Role | None) -> None:
     started = rng.randint(*profile.years)
     status = _status(rng, started)
@@ -357,6 +366,7 @@ def _deploy(rng: random.Random, plan: _Plan, profile: Profile, title: str, role:
     services.create_deployment(
         actor=policy.SYSTEM, trust=plan.trust, local_title=title, role=role, status=status,
         first_post_started=None if status == "planned" else dt.date(started, rng.randint(1, 12), 1),
+        planned_start=_planned_start(plan.trust.ods_code, title) if status == "planned" else None,
         reasons=reasons, stance=_stance(rng, reasons), trust_newness=newness, teams=teams,
         message=MESSAGE, **_kinds(rng, profile.intended, profile.drift),
         **_figures(rng, plan, status, profile.headcount),

@@ -76,11 +76,12 @@ class DeploymentForm(NHSModelForm):
     class Meta:
         model = Deployment
         fields = [
-            "local_title", "role", "status", "first_post_started", "headcount", "wte", "figures_as_of",
+            "local_title", "role", "status", "planned_start", "first_post_started", "headcount", "wte", "figures_as_of",
             "figures_source", "teams", "reasons", "reason_other", "stance", "trust_newness", "intended_kinds",
             "intended_evidence", "actual_kinds", "actual_evidence", "notes",
         ]  # fmt: skip
         widgets = {
+            "planned_start": DateInput(),
             "first_post_started": DateInput(),
             "figures_as_of": DateInput(),
             "headcount": forms.NumberInput(attrs={"class": "nhsuk-input--width-5"}),

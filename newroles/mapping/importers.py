@@ -117,6 +117,7 @@ class DeploymentImport(ImportKind):
         ),
         model_field(Deployment, "status"),
         model_field(Deployment, "first_post_started", synonyms=("start date", "started", "first post")),
+        model_field(Deployment, "planned_start", synonyms=("planned start date", "start planned")),
         model_field(Deployment, "headcount", synonyms=("people", "staff in post")),
         model_field(Deployment, "wte", synonyms=("fte", "whole time equivalent")),
         model_field(Deployment, "figures_as_of", synonyms=("as of", "as at", "date of figures")),
@@ -159,7 +160,7 @@ class DeploymentImport(ImportKind):
             fields["role"] = find_role(values["role"], ctx)
         if values.get("status"):
             fields["status"] = parse_choice("status", values["status"], STATUS_CHOICES)
-        for name in ("first_post_started", "figures_as_of"):
+        for name in ("first_post_started", "planned_start", "figures_as_of"):
             if name in values:
                 fields[name] = parse_date(name, values[name])
         if "headcount" in values:

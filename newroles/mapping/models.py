@@ -141,6 +141,12 @@ class Deployment(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Whole-time equivalent in post.",
     )
+    planned_start = models.DateField(
+        "planned start",
+        null=True,
+        blank=True,
+        help_text="When the first post is planned to start, for a role not yet in post.",
+    )
     figures_as_of = models.DateField("figures as of", null=True, blank=True, help_text="Date the figures describe.")
     figures_source = models.CharField(
         "source of the figures",

@@ -319,10 +319,10 @@ def role(request: HttpRequest, slug: str) -> HttpResponse:
 # Deployments --------------------------------------------------------------------------------------
 
 EXPORT_HEADERS = [
-    "Trust ODS code", "Trust", "Region", "Local title", "Role slug", "Role", "Status", "First post started",
-    "Headcount", "WTE", "Figures as of", "Source of the figures", "Teams", "Reasons", "Other reason", "Stance",
-    "How new the trust sees it", "Intended change", "Evidence for the intended change", "Actual change",
-    "Evidence for the actual change", "Notes",
+    "Trust ODS code", "Trust", "Region", "Local title", "Role slug", "Role", "Status", "Planned start",
+    "First post started", "Headcount", "WTE", "Figures as of", "Source of the figures", "Teams", "Reasons",
+    "Other reason", "Stance", "How new the trust sees it", "Intended change", "Evidence for the intended change",
+    "Actual change", "Evidence for the actual change", "Notes",
 ]  # fmt: skip
 
 
@@ -330,7 +330,7 @@ def _export_row(d: Deployment) -> list[Any]:
     """One deployment for the CSV/XLSX export; figures as `services.show_figures` set them."""
     return [
         d.trust.ods_code, d.trust.name, d.trust.region.name, d.local_title, d.role.slug if d.role else "",
-        d.role.name if d.role else "", d.get_status_display(), d.first_post_started, d.shown_headcount,
+        d.role.name if d.role else "", d.get_status_display(), d.planned_start, d.first_post_started, d.shown_headcount,
         float(d.shown_wte) if isinstance(d.shown_wte, Decimal) else d.shown_wte, d.figures_as_of,
         d.get_figures_source_display(),
         "; ".join(t.name for t in d.teams.all()), "; ".join(d.reason_labels()), d.reason_other,

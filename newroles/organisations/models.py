@@ -103,6 +103,15 @@ class Trust(models.Model):
     )
     new_roles_lead_email = models.EmailField("new roles lead email", blank=True)
     source = models.TextField(blank=True, help_text="Where the code and name were seen.")
+    icb = models.ForeignKey(
+        "Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="icb_trusts",
+        limit_choices_to={"kind": "icb"},
+        help_text="The integrated care board the trust's headquarters sit in (ODS code).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -156,3 +165,74 @@ class Team(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:team", args=[self.trust.ods_code, self.pk])
+
+
+class Organisation(models.Model):
+    """Every body that is not a trust in the register: an ICB, a regional team, a local authority, a
+    PCN, a professional body, a regulator, an education provider, a charity, a provider outside the
+    register. Funding partners and research engagements name one.
+
+    Reference data, readable by everyone signed in; curators (researchers and admins) keep it.
+    """
+
+    trust_path = None
+    change_rule = "curator"
+
+    ICB = "icb"
+    KIND_CHOICES = [
+        (ICB, "Integrated care board (ICB)"),
+        ("nhse_region", "NHS England regional team"),
+        ("nhse", "NHS England (national)"),
+        ("local_authority", "Local authority"),
+        ("pcn", "Primary care network (PCN)"),
+        ("professional_body", "Professional body"),
+        ("regulator", "Regulator"),
+        ("education", "Education provider"),
+        ("charity", "Charity or voluntary organisation"),
+        ("provider", "Provider outside the trust register"),
+        ("other", "Other"),
+    ]
+    KIND_LABELS = dict(KIND_CHOICES)
+
+    kind = models.CharField(
+        max_length=20,
+        choices=KIND_CHOICES,
+        help_text="One of: " + ", ".join(f"{key} ({label})" for key, label in KIND_CHOICES) + ".",
+    )
+    name = models.CharField(max_length=200, help_text="The organisation's full name.")
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{3,10}$", "An ODS code is 3 to 10 capital letters or digits.")],
+        help_text="Its NHS ODS code, where it has one (ICBs, PCNs and NHS providers do).",
+    )
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        help_text="The NHS England region it sits in, where it sits in one.",
+    )
+    website = models.URLField(blank=True)
+    source = models.TextField(blank=True, help_text="Where the code and name were seen.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    audit_exclude = ("updated_at",)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code"], condition=~models.Q(ods_code=""), name="organisation_ods_code_unique"
+            ),
+            models.UniqueConstraint(fields=["kind", "name"], name="organisation_name_unique_in_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind_label(self) -> str:
+        return self.KIND_LABELS.get(self.kind, self.kind)

@@ -89,7 +89,7 @@ class RoleImport(CuratorKind):
                 fields[name] = [parse_choice(name, v, LIST_FIELDS[name]) for v in items]
             elif name in ("band_min", "band_max"):
                 fields[name] = _band(name, value)
-            elif name in ("first_year", "lead_time_months"):
+            elif name in ("first_year", "lead_time_months", "recruit_months", "qualify_months"):
                 fields[name] = _number(name, value, int)
             elif name == "supervision_hours_per_wte":
                 hours = _number(name, value, Decimal)

@@ -64,7 +64,8 @@ ROLE_EDITABLE_FIELDS = (
     "name", "staff_group", "newness", "newness_reason", "first_year", "regulator", "registration",
     "regulation_note", "medical", "band_min", "band_max", "entry_routes", "training_note", "supervisor",
     "supervision_frequency", "supervision_hours_per_wte", "supervises_others", "lead_time_months",
-    "typical_teams", "case_study", "pen_what", "pen_why", "pen_challenges", "as_of",
+    "recruit_months", "recruit_source", "qualify_months", "qualify_source", "typical_teams", "case_study",
+    "pen_what", "pen_why", "pen_challenges", "as_of",
 )  # fmt: skip
 
 slug_validator = RegexValidator(r"^[a-z0-9_]+$", "Use lower-case letters, digits and underscores only.")
@@ -117,6 +118,28 @@ class Role(models.Model):
     supervises_others = models.BooleanField(default=False, help_text="Posts of this role can supervise others.")
     lead_time_months = models.PositiveSmallIntegerField(
         default=0, help_text="Recommended planning time before the first post starts."
+    )
+    # Forewarning splits the lead time in two, because a trust that can recruit trained post-holders
+    # plans differently from one that must train its own. Empty means not known: never a guess.
+    recruit_months = models.PositiveSmallIntegerField(
+        "months to recruit a trained post-holder",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text="From approval of the post to a trained post-holder starting; empty when not known.",
+    )
+    recruit_source = models.TextField(
+        "source of the recruitment time", blank=True, help_text="Where the figure comes from."
+    )
+    qualify_months = models.PositiveSmallIntegerField(
+        "months from trainee start to qualified in post",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text="Length of the training route to a qualified post-holder; empty when not known.",
+    )
+    qualify_source = models.TextField(
+        "source of the training time", blank=True, help_text="Where the figure comes from."
     )
     typical_teams = models.JSONField(default=list, blank=True, help_text="Service types where the role works.")
     case_study = models.BooleanField(default=False, help_text="Followed by the study's phase 3 case studies.")

@@ -75,6 +75,11 @@ def role_fields_from_seed(entry: dict[str, Any], as_of: str) -> dict[str, Any]:
     fields["pen_what"] = portrait.get("what", "")
     fields["pen_why"] = portrait.get("why", "")
     fields["pen_challenges"] = portrait.get("challenges", "")
+    lead = entry.get("lead_times") or {}
+    fields["recruit_months"] = lead.get("recruit_months")
+    fields["recruit_source"] = lead.get("recruit_source", "")
+    fields["qualify_months"] = lead.get("qualify_months")
+    fields["qualify_source"] = lead.get("qualify_source", "")
     fields["as_of"] = entry.get("as_of") or as_of
     return fields
 

@@ -1,0 +1,1 @@
+"""Forewarning: dated national events that change what trusts must plan, and roles' lead times."""

@@ -1,0 +1,1 @@
+"""Funding lines per deployment and the sustainability warnings computed from them."""

@@ -1,0 +1,1 @@
+"""The versioned readiness framework and each deployment's readiness assessments."""

@@ -40,7 +40,7 @@ class AssessmentForm(NHSForm):
 
     assessed_on = forms.DateField(
         label="Date of the check",
-        widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}, format="%Y-%m-%d"),
         help_text="The day the trust looked at where it stands.",
     )
     notes = forms.CharField(

@@ -64,6 +64,7 @@ def test_a_viewer_may_see_but_not_record_a_check(checked, bob):
 def test_an_editor_records_a_new_check_and_the_last_is_kept(checked, alice):
     client = client_for(alice)
     form = client.get(_pages(checked)["check"]).content.decode()
+    assert f'value="{dt.date.today().isoformat()}"' in form  # the date field in the browser's own format
     # The form starts from the last check: the champion was not named then.
     assert 'value="not_started" class="nhsuk-radios__input" id="id_status_clinical_champion_0" required checked' in form
     response = client.post(_pages(checked)["check"], _form(candid_concerns="partly"))

@@ -114,6 +114,7 @@ def test_derived_rows_are_the_systems_alone(eve, rita, private_team) -> None:
 def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     """One row of each trust-owned model in the trust, made by the system (parents only for the target trust)."""
     from newroles.mapping.models import Deployment, Engagement
+    from newroles.readiness.models import Assessment, FrameworkVersion, Rating
     from newroles.roles import services as roles
     from newroles.roles.models import DocumentVersion, PackComponent, RolePack, SearchEntry, SharedDocument
     from newroles.skillmix.models import (
@@ -145,6 +146,11 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     )
     w["skillmix.Composition"] = create_row(SYSTEM, Composition(team=w["organisations.Team"], name=f"Now {tag}"))
     w["skillmix.Scenario"] = create_row(SYSTEM, Scenario(composition=w["skillmix.Composition"], name=f"Plan {tag}"))
+    framework = FrameworkVersion.objects.order_by("-version").first()
+    w["readiness.Assessment"] = create_row(
+        SYSTEM, Assessment(deployment=w["mapping.Deployment"], framework=framework, assessed_on=dt.date(2025, 3, 1),
+                           assessed_by_name="Lead"),
+    )  # fmt: skip
     if parents_only:
         return w
     w["accounts.Membership"] = create_row(SYSTEM, Membership(user=person, trust=trust, role=Membership.VIEWER))
@@ -206,6 +212,10 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     w["workforce.StaffRecordSuggestion"] = create_row(
         SYSTEM, StaffRecordSuggestion(trust=trust, role=role, month=month, headcount=6, wte=Decimal("5.5"))
     )
+    w["readiness.Rating"] = create_row(
+        SYSTEM, Rating(assessment=w["readiness.Assessment"], item=framework.items.filter(mode="asked").first(),
+                       status="partly"),
+    )  # fmt: skip
     return w
 
 

@@ -1,4 +1,5 @@
-"""Every change to regions, trusts and teams goes through these functions."""
+"""Every change to regions, trusts, teams and the organisations outside the register goes through these
+functions, and the reference loader reads the data files (`data/README.md` names their sources)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.db import transaction
 
 from newroles.accounts import policy
 from newroles.audit.writes import create_row, delete_row, update_row
-from newroles.organisations.models import Region, Team, Trust
+from newroles.organisations.models import Organisation, Region, Team, Trust
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -75,6 +76,52 @@ def save_region(*, actor: Any, code: str, message: str = "", **fields: Any) -> R
     return update_row(actor, existing, fields, message=message)
 
 
+# Organisations outside the register ----------------------------------------------------------------
+
+
+def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
+    """Codes in capitals and names without stray spaces, before the model's validators see them."""
+    out = dict(fields)
+    if "ods_code" in out:
+        out["ods_code"] = (out["ods_code"] or "").strip().upper()
+    if "name" in out:
+        out["name"] = (out["name"] or "").strip()
+    return out
+
+
+def create_organisation(*, actor: Any, message: str = "", **fields: Any) -> Organisation:
+    """Add an organisation (an ICB, a local authority, a charity...). Curators only: its change rule."""
+    return create_row(actor, Organisation(**_normalised(fields)), message=message)
+
+
+def update_organisation(*, actor: Any, organisation: Organisation, message: str = "", **changes: Any) -> Organisation:
+    return update_row(actor, organisation, _normalised(changes), message=message)
+
+
+def find_organisation(*, kind: str, name: str, ods_code: str = "") -> Organisation | None:
+    """The organisation a row means: by ODS code when it has one, else by kind and name (any case)."""
+    code = ods_code.strip().upper()
+    if code:
+        return Organisation.objects.filter(ods_code=code).first()
+    return Organisation.objects.filter(kind=kind, name__iexact=name.strip()).first()
+
+
+def save_organisation(
+    *, actor: Any, kind: str, name: str, ods_code: str = "", message: str = "", **fields: Any
+) -> tuple[Organisation, bool]:
+    """Create the organisation or update the one `find_organisation` finds. Returns (organisation, created)."""
+    existing = find_organisation(kind=kind, name=name, ods_code=ods_code)
+    values = {"kind": kind, "name": name, "ods_code": ods_code, **fields}
+    if existing is None:
+        return create_organisation(actor=actor, message=message, **values), True
+    return update_organisation(actor=actor, organisation=existing, message=message, **values), False
+
+
+def set_trust_icb(*, actor: Any, trust: Trust, icb: Organisation | None, message: str = "") -> Trust:
+    """Link a trust to the ICB its headquarters sit in (administrators: the trust register's rule)."""
+    return update_row(actor, trust, {"icb": icb}, message=message)
+
+
 # Reference data ------------------------------------------------------------------------------------
 
 
@@ -129,7 +176,8 @@ def parse_trust_row(row: dict[str, str], known_codes: set[str] = frozenset()) ->
 
 
 def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
-    """Load the regions and the trust register from the project's data files. Idempotent.
+    """Load the regions, the trust register and the ICBs with each trust's ICB from the project's data
+    files. Idempotent.
 
     Returns counts of rows created and updated.
     """
@@ -177,9 +225,112 @@ def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
             successor = by_code.get(r.successor_code) if r.successor_code else None
             if trust.successor_id != (successor.pk if successor else None):
                 update_row(actor, trust, {"successor": successor}, message=message)
+        counts.update(load_icbs(actor=actor))
     return counts
 
 
 def _changed(old: Trust, new: Trust) -> bool:
     fields = ("name", "region_id", "status", "status_note", "closed_on", "in_study_set", "source")
     return any(getattr(old, f) != getattr(new, f) for f in fields)
+
+
+# Integrated care boards ----------------------------------------------------------------------------
+
+ICB_FILE = "integrated_care_boards.tsv"
+TRUST_ICB_FILE = "trust_icbs.tsv"
+_ODS = re.compile(r"^[A-Z0-9]{3,10}$")
+
+
+class ReferenceDataError(ValueError):
+    """A data file has bad rows; `problems` names each one (file, line, column, reason)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("The ICB data files have problems, so nothing was loaded:\n" + "\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class IcbRow:
+    ods_code: str
+    name: str
+    region: Region
+    source: str
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def read_icb_files(data_dir: Path = DATA_DIR) -> tuple[list[IcbRow], dict[str, str]]:
+    """The ICBs and the trust -> ICB links of the data files, every bad row reported at once.
+
+    Raises ReferenceDataError listing every problem; line numbers count the header as line 1.
+    """
+    problems: list[str] = []
+    regions = {key.lower(): r for r in Region.objects.all() for key in (r.name, r.code)}
+    icbs: list[IcbRow] = []
+    seen: set[str] = set()
+    for line, row in enumerate(_read_tsv(data_dir / ICB_FILE), start=2):
+        where = f"{ICB_FILE} line {line}"
+        code, name = (row.get("ods_code") or "").strip(), (row.get("name") or "").strip()
+        region = regions.get((row.get("region") or "").strip().lower())
+        if not _ODS.match(code):
+            problems.append(f"{where}, column ods_code: {code!r} is not an ODS code (3 to 10 capitals or digits)")
+        elif code in seen:
+            problems.append(f"{where}, column ods_code: {code} is listed twice")
+        if not name or len(name) > 200:
+            problems.append(f"{where}, column name: give the ICB's name (at most 200 characters)")
+        if region is None:
+            problems.append(f"{where}, column region: {row.get('region')!r} is not an NHS England region")
+        seen.add(code)
+        if region is not None:
+            icbs.append(IcbRow(code, name, region, (row.get("source") or "").strip()))
+    trusts = set(Trust.objects.values_list("ods_code", flat=True))
+    links: dict[str, str] = {}
+    for line, row in enumerate(_read_tsv(data_dir / TRUST_ICB_FILE), start=2):
+        where = f"{TRUST_ICB_FILE} line {line}"
+        trust, icb = (row.get("trust_ods_code") or "").strip(), (row.get("icb_ods_code") or "").strip()
+        if trust not in trusts:
+            problems.append(f"{where}, column trust_ods_code: {trust!r} is not a trust in the register")
+        elif trust in links:
+            problems.append(f"{where}, column trust_ods_code: {trust} is listed twice")
+        if icb not in seen:
+            problems.append(f"{where}, column icb_ods_code: {icb!r} is not an ICB in {ICB_FILE}")
+        links.setdefault(trust, icb)
+    if problems:
+        raise ReferenceDataError(problems)
+    return icbs, links
+
+
+def load_icbs(*, actor: Any = policy.SYSTEM, data_dir: Path = DATA_DIR) -> dict[str, int]:
+    """Create or update the ICBs of the data files (matched on ODS code) and set each listed trust's ICB.
+
+    Idempotent: unchanged rows write nothing. The files are read and checked whole before anything is
+    written, so one bad row loads nothing. A trust not in the links file keeps whatever ICB an
+    administrator gave it.
+    """
+    icbs, links = read_icb_files(data_dir)
+    counts = {"icbs_created": 0, "icbs_updated": 0, "trust_icbs_set": 0}
+    message = "reference data: organisations/data"
+    with transaction.atomic():
+        existing = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=[r.ods_code for r in icbs])}
+        by_code: dict[str, Organisation] = {}
+        for r in icbs:
+            values = {"kind": Organisation.ICB, "name": r.name, "region": r.region, "source": r.source}
+            old = existing.get(r.ods_code)
+            if old is None:
+                by_code[r.ods_code] = create_organisation(actor=actor, ods_code=r.ods_code, message=message, **values)
+                counts["icbs_created"] += 1
+                continue
+            stored = (old.kind, old.name, old.region_id, old.source)
+            if stored != (Organisation.ICB, r.name, r.region.pk, r.source):
+                update_organisation(actor=actor, organisation=old, message=message, **values)
+                counts["icbs_updated"] += 1
+            by_code[r.ods_code] = old
+        for trust in Trust.objects.filter(ods_code__in=links):
+            icb = by_code[links[trust.ods_code]]
+            if trust.icb_id != icb.pk:
+                set_trust_icb(actor=actor, trust=trust, icb=icb, message=message)
+                counts["trust_icbs_set"] += 1
+    return counts

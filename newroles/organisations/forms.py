@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from newroles.lib.forms import NHSModelForm
-from newroles.organisations.models import Team, Trust
+from newroles.organisations.models import Organisation, Team, Trust
 
 TRUST_SETS = [
     ("study", "The study's 51 trusts (2023)"),
@@ -25,3 +25,17 @@ class TrustContactForm(NHSModelForm):
     class Meta:
         model = Trust
         fields = ["website", "new_roles_lead_name", "new_roles_lead_email"]
+
+
+class OrganisationForm(NHSModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", help_text="The organisation's website address.")
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "name", "ods_code", "region", "website", "source"]
+        labels = {"kind": "Kind of organisation", "region": "NHS England region"}
+        help_texts = {"kind": "", "region": "Leave empty for a national body."}
+        widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_ods_code(self) -> str:
+        return self.cleaned_data["ods_code"].strip().upper()

@@ -181,7 +181,7 @@ def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
 
     Returns counts of rows created and updated.
     """
-    counts = {"regions": 0, "trusts_created": 0, "trusts_updated": 0}
+    counts = {"regions": 0, "trusts_created": 0, "trusts_updated": 0, "icbs_created": 0, "icbs_updated": 0}
     message = "reference data: organisations/data"
     with transaction.atomic():
         with open(DATA_DIR / "regions.tsv", encoding="utf-8") as fh:
@@ -200,8 +200,13 @@ def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
             raw = list(csv.DictReader(fh, delimiter="\t"))
         known = {r["ods_code"].strip() for r in raw}
         rows = [parse_trust_row(r, known) for r in raw]
+        # The ICBs first, so each trust is saved with its ICB in the same change.
+        icb_rows, links = read_icb_files(DATA_DIR, trust_codes=known)
+        icbs, counts["icbs_created"], counts["icbs_updated"] = _save_icbs(actor, icb_rows, message)
         before = {t.ods_code: t for t in Trust.objects.all()}
         for r in rows:
+            # A trust the links file leaves out keeps whatever ICB an administrator gave it.
+            icb = {"icb": icbs[links[r.ods_code]]} if r.ods_code in links else {}
             trust, created = save_trust(
                 actor=actor,
                 ods_code=r.ods_code,
@@ -213,6 +218,7 @@ def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
                 in_study_set=r.in_study_set,
                 source=r.source,
                 message=message,
+                **icb,
             )
             if created:
                 counts["trusts_created"] += 1
@@ -225,12 +231,11 @@ def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
             successor = by_code.get(r.successor_code) if r.successor_code else None
             if trust.successor_id != (successor.pk if successor else None):
                 update_row(actor, trust, {"successor": successor}, message=message)
-        counts.update(load_icbs(actor=actor))
     return counts
 
 
 def _changed(old: Trust, new: Trust) -> bool:
-    fields = ("name", "region_id", "status", "status_note", "closed_on", "in_study_set", "source")
+    fields = ("name", "region_id", "status", "status_note", "closed_on", "in_study_set", "source", "icb_id")
     return any(getattr(old, f) != getattr(new, f) for f in fields)
 
 
@@ -262,8 +267,9 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def read_icb_files(data_dir: Path = DATA_DIR) -> tuple[list[IcbRow], dict[str, str]]:
-    """The ICBs and the trust -> ICB links of the data files, every bad row reported at once.
+def read_icb_files(data_dir: Path, *, trust_codes: set[str]) -> tuple[list[IcbRow], dict[str, str]]:
+    """The ICBs and the trust -> ICB links (trust code -> ICB code) of the data files, every bad row reported
+    at once. A link must name one of `trust_codes`.
 
     Raises ReferenceDataError listing every problem; line numbers count the header as line 1.
     """
@@ -286,12 +292,11 @@ def read_icb_files(data_dir: Path = DATA_DIR) -> tuple[list[IcbRow], dict[str, s
         seen.add(code)
         if region is not None:
             icbs.append(IcbRow(code, name, region, (row.get("source") or "").strip()))
-    trusts = set(Trust.objects.values_list("ods_code", flat=True))
     links: dict[str, str] = {}
     for line, row in enumerate(_read_tsv(data_dir / TRUST_ICB_FILE), start=2):
         where = f"{TRUST_ICB_FILE} line {line}"
         trust, icb = (row.get("trust_ods_code") or "").strip(), (row.get("icb_ods_code") or "").strip()
-        if trust not in trusts:
+        if trust not in trust_codes:
             problems.append(f"{where}, column trust_ods_code: {trust!r} is not a trust in the register")
         elif trust in links:
             problems.append(f"{where}, column trust_ods_code: {trust} is listed twice")
@@ -303,33 +308,40 @@ def read_icb_files(data_dir: Path = DATA_DIR) -> tuple[list[IcbRow], dict[str, s
     return icbs, links
 
 
+def _save_icbs(actor: Any, rows: list[IcbRow], message: str) -> tuple[dict[str, Organisation], int, int]:
+    """Create or update the ICBs (matched on ODS code). Returns them by code, and how many were created
+    and updated."""
+    existing = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=[r.ods_code for r in rows])}
+    by_code: dict[str, Organisation] = {}
+    created = updated = 0
+    for r in rows:
+        values = {"kind": Organisation.ICB, "name": r.name, "region": r.region, "source": r.source}
+        old = existing.get(r.ods_code)
+        if old is None:
+            by_code[r.ods_code] = create_organisation(actor=actor, ods_code=r.ods_code, message=message, **values)
+            created += 1
+            continue
+        if (old.kind, old.name, old.region_id, old.source) != (Organisation.ICB, r.name, r.region.pk, r.source):
+            update_organisation(actor=actor, organisation=old, message=message, **values)
+            updated += 1
+        by_code[r.ods_code] = old
+    return by_code, created, updated
+
+
 def load_icbs(*, actor: Any = policy.SYSTEM, data_dir: Path = DATA_DIR) -> dict[str, int]:
-    """Create or update the ICBs of the data files (matched on ODS code) and set each listed trust's ICB.
+    """Load the ICB files on their own, against the trusts already in the register: the ICBs, then each
+    listed trust's ICB. `load_reference` does the same as it loads the trusts.
 
     Idempotent: unchanged rows write nothing. The files are read and checked whole before anything is
-    written, so one bad row loads nothing. A trust not in the links file keeps whatever ICB an
-    administrator gave it.
+    written, so one bad row loads nothing.
     """
-    icbs, links = read_icb_files(data_dir)
-    counts = {"icbs_created": 0, "icbs_updated": 0, "trust_icbs_set": 0}
+    rows, links = read_icb_files(data_dir, trust_codes=set(Trust.objects.values_list("ods_code", flat=True)))
     message = "reference data: organisations/data"
     with transaction.atomic():
-        existing = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=[r.ods_code for r in icbs])}
-        by_code: dict[str, Organisation] = {}
-        for r in icbs:
-            values = {"kind": Organisation.ICB, "name": r.name, "region": r.region, "source": r.source}
-            old = existing.get(r.ods_code)
-            if old is None:
-                by_code[r.ods_code] = create_organisation(actor=actor, ods_code=r.ods_code, message=message, **values)
-                counts["icbs_created"] += 1
-                continue
-            stored = (old.kind, old.name, old.region_id, old.source)
-            if stored != (Organisation.ICB, r.name, r.region.pk, r.source):
-                update_organisation(actor=actor, organisation=old, message=message, **values)
-                counts["icbs_updated"] += 1
-            by_code[r.ods_code] = old
+        icbs, created, updated = _save_icbs(actor, rows, message)
+        counts = {"icbs_created": created, "icbs_updated": updated, "trust_icbs_set": 0}
         for trust in Trust.objects.filter(ods_code__in=links):
-            icb = by_code[links[trust.ods_code]]
+            icb = icbs[links[trust.ods_code]]
             if trust.icb_id != icb.pk:
                 set_trust_icb(actor=actor, trust=trust, icb=icb, message=message)
                 counts["trust_icbs_set"] += 1

@@ -115,3 +115,18 @@ def test_a_good_new_row_is_loaded_once(data_dir):
     assert services.load_icbs(data_dir=data_dir) == {"icbs_created": 1, "icbs_updated": 0, "trust_icbs_set": 1}
     assert services.load_icbs(data_dir=data_dir) == {"icbs_created": 0, "icbs_updated": 0, "trust_icbs_set": 0}
     assert Trust.objects.get(ods_code="TAH").icb.region.name == "London"
+
+
+def test_the_reference_loader_repairs_a_trusts_icb_as_part_of_the_trust(admin_user):
+    rotherham = Trust.objects.get(ods_code="RXE")
+    services.set_trust_icb(actor=admin_user, trust=rotherham, icb=None)
+    counts = services.load_reference()
+    assert (counts["trusts_updated"], counts["icbs_updated"]) == (1, 0)
+    assert Trust.objects.get(ods_code="RXE").icb.ods_code == "QF7"
+
+
+def test_a_fresh_load_records_each_trust_once_with_its_icb():
+    trust = Trust.objects.get(ods_code="RXE")
+    records = ChangeRecord.objects.filter(content_type__model="trust", object_id=str(trust.pk))
+    assert [r.action for r in records] == ["create"]
+    assert records.get().after["icb_id"] == trust.icb_id

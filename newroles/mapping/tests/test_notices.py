@@ -14,7 +14,7 @@ from django.urls import reverse
 from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
-from newroles.mapping import notices
+from newroles.mapping import notices, notices_demo
 from newroles.mapping.models import Notice
 from newroles.mapping.tests.helpers import deploy
 from newroles.organisations.models import Region, Trust
@@ -240,3 +240,23 @@ def test_pages_stay_within_their_query_budgets(rita, alice, psw, sheffield_psw, 
     curator.get(reverse("mapping:notices"))
     with django_assert_max_num_queries(LIST_MAX_QUERIES):
         assert curator.get(reverse("mapping:notices")).status_code == 200
+
+
+def test_the_demo_sends_a_national_and_a_regional_notice(db):
+    from newroles.accounts.models import User
+    from newroles.demo.services import load_demo
+
+    load_demo()
+    editor, viewer, other, national = (
+        User.objects.get(email=f"{name}@demo.test") for name in ("editor", "viewer", "other", "national")
+    )
+    national_notice, regional = Notice.objects.order_by("sent_at")
+    assert national_notice.role.slug == "peer_support_worker" and national_notice.region is None
+    assert regional.region.code == "Y63" and regional.role is None
+    assert all(n.body.startswith(notices_demo.ILLUSTRATIVE) for n in (national_notice, regional))
+    assert national_notice.author.email == "researcher@demo.test"
+    assert _home_titles(editor) == _home_titles(viewer) == [regional.title, national_notice.title]
+    assert regional.title not in _home_titles(other)  # read already, in the demo
+    assert _home_titles(national) == []
+    load_demo()  # again: nothing more
+    assert Notice.objects.count() == 2

@@ -248,3 +248,17 @@ def test_the_trust_export_carries_each_trusts_icb_code(olive):
     response = client_for(olive).get(reverse("organisations:trusts"), {"format": "csv", "q": "rxe"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][-1] == "ICB" and rows[1][-1] == "QF7"
+
+
+def test_the_demo_partners_are_an_icb_from_the_data_and_two_labelled_illustrative():
+    from newroles.organisations.demo import ILLUSTRATIVE_SOURCE, demo_partners, load_demo_organisations
+
+    made = load_demo_organisations()
+    assert made == demo_partners()
+    assert made["icb"].ods_code == "QF7" and "ONS Open Geography" in made["icb"].source
+    for key in ("local_authority", "charity"):
+        assert made[key].kind == key and made[key].source == ILLUSTRATIVE_SOURCE
+        assert "(illustrative)" in made[key].name
+    records = ChangeRecord.objects.count()
+    load_demo_organisations()
+    assert ChangeRecord.objects.count() == records

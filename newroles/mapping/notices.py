@@ -10,12 +10,15 @@ is the one place that decides, and every page and count goes through it.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from newroles.accounts import policy
 from newroles.audit.writes import create_row, delete_row, update_row
@@ -148,10 +151,12 @@ def drafts_first(qs: QuerySet[Notice]) -> QuerySet[Notice]:
     return qs.order_by(F("sent_at").desc(nulls_first=True), "-created_at")
 
 
-def home_notices(user: Any, limit: int = 5) -> list[Notice]:
-    """The newest unread notices for the user's home page, each with its body as sanitised HTML
-    (`body_html`)."""
+def home_notices(user: Any, limit: int = 5, words: int = 40) -> list[Notice]:
+    """The newest unread notices for the user's home page, each with `summary`: its opening words as plain
+    text (the page links to the whole notice)."""
     shown = list(unread_for(user).select_related("author", "region", "role")[:limit])
     for n in shown:
-        n.body_html = render_markdown(n.body)
+        text = html.unescape(strip_tags(render_markdown(n.body)))
+        # "...arrange it." cut after its full stop reads "it.…": the stop alone ends it.
+        n.summary = Truncator(" ".join(text.split())).words(words).replace(".…", ".")
     return shown

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from newroles.accounts import policy
 from newroles.organisations import services
-from newroles.organisations.models import Organisation, Region
+from newroles.organisations.models import Organisation, Region, Trust
 
 DEMO_TEAMS = {
     "TAH": [
@@ -57,7 +57,22 @@ def load_demo_organisations() -> dict[str, Any]:
             website=website, source=ILLUSTRATIVE_SOURCE, message="demo: illustrative organisations",
         )  # fmt: skip
     partners["icb"] = demo_icb()
+    name_demo_leads()
     return partners
+
+
+# The demo trusts' new roles leads, the demo personas who edit each trust, so notices name their addressees.
+DEMO_LEADS = {"TAH": ("Esther Editor", "editor@demo.test"), "RXE": ("Omar Other", "other@demo.test")}
+
+
+@transaction.atomic
+def name_demo_leads() -> None:
+    """Record the demo trusts' new roles leads, where a trust has none recorded."""
+    for trust in Trust.objects.filter(ods_code__in=DEMO_LEADS, new_roles_lead_name=""):
+        name, email = DEMO_LEADS[trust.ods_code]
+        services.update_trust_contact(
+            actor=policy.SYSTEM, trust=trust, new_roles_lead_name=name, new_roles_lead_email=email
+        )
 
 
 def demo_icb() -> Organisation:

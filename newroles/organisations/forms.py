@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from newroles.lib.forms import NHSModelForm
@@ -34,8 +36,13 @@ class OrganisationForm(NHSModelForm):
         model = Organisation
         fields = ["kind", "name", "ods_code", "region", "website", "source"]
         labels = {"kind": "Kind of organisation", "region": "NHS England region"}
-        help_texts = {"kind": "", "region": "Leave empty for a national body."}
+        help_texts = {"kind": ""}
         widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Choose a kind"), *Organisation.KIND_CHOICES]
+        self.fields["region"].empty_label = "None: a national body"
 
     def clean_ods_code(self) -> str:
         return self.cleaned_data["ods_code"].strip().upper()

@@ -250,6 +250,10 @@ class Organisation(models.Model):
     def is_icb(self) -> bool:
         return self.kind == self.ICB
 
+    def source_parts(self) -> list[str]:
+        """The sources, one per item: the data files separate them with " ; "."""
+        return [part.strip() for part in self.source.split(" ; ") if part.strip()]
+
     def clean(self) -> None:
         self.name = (self.name or "").strip()
         self.ods_code = (self.ods_code or "").strip().upper()

@@ -8,7 +8,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -171,7 +171,9 @@ def team_delete(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
 def organisations(request: HttpRequest) -> HttpResponse:
     base = Organisation.objects.select_related("region").annotate(trust_count=Count("icb_trusts"))
     filterset = OrganisationFilter(request.GET, queryset=base)
-    qs = filterset.qs.order_by("kind", "name")
+    # Kinds in the order the model lists them (ICBs first), not alphabetically by their keys.
+    kind_order = Case(*(When(kind=k, then=i) for i, (k, _) in enumerate(Organisation.KIND_CHOICES)))
+    qs = filterset.qs.order_by(kind_order, "name")
     if request.GET.get("format") in ("csv", "xlsx"):
         # The import's own column names, so a downloaded file can be edited and imported again.
         headers = ["Kind", "Name", "ODS code", "Region", "Website", "Source"]

@@ -259,6 +259,7 @@ def test_the_demo_partners_are_an_icb_from_the_data_and_two_labelled_illustrativ
     for key in ("local_authority", "charity"):
         assert made[key].kind == key and made[key].source == ILLUSTRATIVE_SOURCE
         assert "(illustrative)" in made[key].name
+    assert Trust.objects.get(ods_code="TAH").new_roles_lead_email == "editor@demo.test"
     records = ChangeRecord.objects.count()
     load_demo_organisations()
     assert ChangeRecord.objects.count() == records

@@ -99,6 +99,13 @@ def load_demo() -> list[Persona]:
     from newroles.workforce.demo import load_workforce_demo
 
     load_workforce_demo()  # staff record: two months of synthetic extracts for TAH and RXE, imported for real
+    from newroles.organisations.demo import load_demo_organisations
+
+    load_demo_organisations()  # funding partners: an illustrative local authority and charity, and an ICB
+    from newroles.mapping.notices_demo import load_notices_demo
+
+    researcher, other = (User.objects.get(email=e) for e in ("researcher@demo.test", "other@demo.test"))
+    load_notices_demo(author=researcher, early_reader=other)  # one national and one regional notice
     if not DemoLoad.objects.exists():
         create_row(policy.SYSTEM, DemoLoad(description="personas and teams"))
     return PERSONAS

@@ -41,6 +41,7 @@ def test_a_recruitment_lead_time_equal_to_the_gap_is_enough_and_one_month_over_i
     page = _trust_page(bob)
     assert "Roles planned sooner than they take to bring in" in page
     assert "Peer Worker B" in page and "Peer Worker A" not in page
+    assert "Not even a trained post-holder can be recruited in time." in page
 
 
 def test_a_training_lead_time_equal_to_the_gap_is_enough_and_one_month_over_is_not(sheffield, bob):

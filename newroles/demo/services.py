@@ -93,6 +93,9 @@ def load_demo() -> list[Persona]:
     from newroles.mapping.demo import load_mapping_demo
 
     load_mapping_demo()  # the national map: engagements and deployments reproducing the briefing's figures
+    from newroles.forewarning.demo import load_forewarning_demo
+
+    load_forewarning_demo()  # forewarning: TAH's planned roles, one started too soon; illustrative events
     from newroles.skillmix.demo import load_demo_compositions
 
     load_demo_compositions()  # skill-mix: CMHT North's posts, with a band 6 nurse vacancy to repurpose

@@ -361,6 +361,7 @@ def deployments(request: HttpRequest) -> HttpResponse:
 
 
 def deployment(request: HttpRequest, pk: int) -> HttpResponse:
+    # Panels of "mapping.deployment" receive request, deployment (with role and trust__region), trust, can_edit.
     obj = policy.get_for_user(
         request.user, Deployment.objects.select_related("trust__region", "role").prefetch_related(
             _visible_teams(request.user)), pk=pk,

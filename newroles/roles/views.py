@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -180,10 +181,23 @@ def packs(request: HttpRequest) -> HttpResponse:
     return render(request, "roles/packs.html", {"rows": rows, "due": due, "is_curator": curator})
 
 
+SOURCES_HEADING = re.compile(r"^### Sources[ \t]*$", re.MULTILINE)
+
+
+def _body_and_sources(text: str) -> tuple[str, str]:
+    """A component's Markdown split at its '### Sources' heading, so the page shows the sources last,
+    after the career steps or job profile that follow the text."""
+    parts = SOURCES_HEADING.split(text, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
+
+
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pack = policy.get_for_user(request.user, RolePack.objects.select_related("role", "trust", "adopted_from"), pk=pk)
     components = sorted(pack.components.all(), key=lambda c: c.order)
-    rendered = [(c, render_markdown(c.text)) for c in components]
+    rendered = []
+    for c in components:
+        body, sources = _body_and_sources(c.text)
+        rendered.append((c, render_markdown(body), render_markdown(sources) if sources.strip() else ""))
     user = request.user
     context = {
         "pack": pack,

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from newroles.conftest import client_for
 from newroles.roles.models import PACK_COMPONENTS, Role, RolePack
 from newroles.roles.tests.test_catalogue_data import AFC_BANDS, PACKS_DIR, band_index, pack, roles, roles_by_slug
 
@@ -160,3 +161,13 @@ def test_every_new_or_extended_role_has_a_written_national_pack_once_loaded() ->
         assert set(components) == set(COMPONENT_KEYS)
         for key, component in components.items():
             assert not component.not_yet_written and SOURCES_HEADING.search(component.text), f"{role.slug}.{key}"
+
+
+@pytest.mark.django_db
+def test_the_pack_page_shows_a_parts_sources_after_its_career_steps(nadia) -> None:  # type: ignore[no-untyped-def]
+    national = RolePack.objects.get(role__slug="social_prescribing_link_worker", trust=None, is_current=True)
+    page = client_for(nadia).get(f"/packs/{national.pk}/").content.decode()
+    career = page.split('id="career_pathway"')[1].split("</section>")[0]
+    assert career.index("Senior social prescribing link worker") < career.index("<h3>Sources</h3>")
+    assert "Workforce development framework: social prescribing link workers" in career.split("<h3>Sources</h3>")[1]
+    assert "Due to be checked against its sources by 30 April 2027" in page

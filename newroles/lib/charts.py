@@ -206,6 +206,56 @@ def timeline_chart(
     return render(chart, label=label)
 
 
+def gantt_chart(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    category: str,
+    start: str,
+    end: str,
+    series: str,
+    series_order: Sequence[str],
+    colours: Sequence[str],
+    label: str,
+    today: str | None = None,
+    category_title: str | None = None,
+    date_title: str = "",
+    series_title: str = "",
+    width: int = 560,
+) -> SafeString:
+    """A bar per row from its `start` to its `end` (ISO dates) on a time axis, a row per category in the
+    rows' order, coloured by `series`; with `today`, a dashed rule marks that day.
+
+    An open-ended row (no end) is drawn to the chart's horizon by the caller, who says so in the table
+    beside the chart.
+    """
+    order = [r[category] for r in rows]
+    bars = (
+        alt.Chart(_data(rows))
+        .mark_bar(height=14, cornerRadius=2, stroke=NHS_TEXT, strokeWidth=1)
+        .encode(
+            y=alt.Y(f"{category}:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=300, grid=True)),
+            x=alt.X(
+                f"{start}:T",
+                title=date_title,
+                axis=alt.Axis(format="%b %Y", tickCount={"interval": "year", "step": 1}, labelAngle=0),
+            ),
+            x2=alt.X2(f"{end}:T"),
+            color=_series_colour(series, series_order, colours, series_title),
+        )
+    )
+    layers: list[Any] = [bars]
+    if today:
+        marker = alt.Chart(alt.Data(values=[{"today": today, "text": "Today"}]))
+        layers.append(marker.mark_rule(color=NHS_TEXT, strokeDash=[5, 3], strokeWidth=2).encode(x="today:T"))
+        layers.append(
+            marker.mark_text(align="left", baseline="top", dx=4, dy=-14, fontSize=12, color=NHS_TEXT).encode(
+                x="today:T", text="text:N", y=alt.value(0)
+            )
+        )
+    chart = alt.layer(*layers).properties(width=width, height=alt.Step(26), description=label)
+    return render(chart, label=label)
+
+
 # Tile map -----------------------------------------------------------------------------------------
 
 

@@ -93,6 +93,9 @@ def load_demo() -> list[Persona]:
     from newroles.mapping.demo import load_mapping_demo
 
     load_mapping_demo()  # the national map: engagements and deployments reproducing the briefing's figures
+    from newroles.funding.demo import load_funding_demo
+
+    load_funding_demo()  # funding lines whose dates follow today, so every kind of warning shows
     from newroles.skillmix.demo import load_demo_compositions
 
     load_demo_compositions()  # skill-mix: CMHT North's posts, with a band 6 nurse vacancy to repurpose

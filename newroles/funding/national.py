@@ -39,7 +39,7 @@ def reads_every_trust(user: Any) -> bool:
 
 def scoped_lines(user: Any) -> QuerySet[FundingLine]:
     """The lines counted for this user: every trust's, or only their own trusts'. Refuses anyone else."""
-    lines = FundingLine.objects.select_related("trust__region", "deployment__role").prefetch_related("shares")
+    lines = FundingLine.objects.select_related("trust__region", "deployment__role", "funder").prefetch_related("shares")
     if reads_every_trust(user):
         return lines
     own = user.trust_ids() if getattr(user, "is_authenticated", False) else set()
@@ -158,7 +158,7 @@ def _total_row(user: Any, items: list[_Deployment]) -> CliffRow:
     near = _by_trust(i for i in items if i.cliff_6)
     far = _by_trust(i for i in items if i.cliff_12)
     return CliffRow(
-        "All regions", "",
+        "All", "",
         disclosure.total_shown(user, near), disclosure.total_wte_shown(user, near, _wte(items, "wte_6")),
         disclosure.total_shown(user, far), disclosure.total_wte_shown(user, far, _wte(items, "wte_12")),
     )  # fmt: skip

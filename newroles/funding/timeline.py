@@ -52,18 +52,20 @@ def funding_timeline(
     latest_end = max((line.end_date for line in lines if line.end_date), default=today)
     horizon = max(add_months(today, HORIZON_MONTHS), add_months(latest_end, 6))
     labels = _unique([f"{line.deployment.local_title}: {line.label}" for line in lines])
+    # In the chart the role goes above the line's name, on a line of its own, so neither is cut short.
+    chart_labels = _unique([f"{line.deployment.local_title}\n{line.label}" for line in lines])
     by_line: dict[int | None, list[FundingWarning]] = {}
     for found in warnings.values():
         for warning in found:
             by_line.setdefault(warning.line_id, []).append(warning)
     data = [
         {
-            "line": label,
+            "line": chart_label,
             "start": line.start_date.isoformat(),
             "end": (line.end_date or horizon).isoformat(),
             "type": TYPE_LABELS[line.funding_type],
         }
-        for line, label in zip(lines, labels, strict=True)
+        for line, chart_label in zip(lines, chart_labels, strict=True)
     ]
     svg = charts.gantt_chart(
         data, category="line", start="start", end="end", series="type", series_order=SERIES, colours=COLOURS,

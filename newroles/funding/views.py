@@ -59,7 +59,12 @@ def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
         return exports.register_download(obj, lines, request.GET["format"])
     found = warnings.for_lines(lines, today=today)
     deployments = {line.deployment_id: line.deployment for line in all_lines}
-    listed = [w for pk in sorted(found, key=lambda pk: deployments[pk].local_title.casefold()) for w in found[pk]]
+    # The most urgent first (the kinds' order), then by role.
+    order = list(warnings.WARNING_KINDS)
+    listed = sorted(
+        (w for ws in found.values() for w in ws),
+        key=lambda w: (order.index(w.kind), deployments[w.deployment_id].local_title.casefold()),
+    )
     per_line: dict[int, int] = {}
     for w in listed:
         if w.line_id is not None:
@@ -91,13 +96,19 @@ def line(request: HttpRequest, pk: int) -> HttpResponse:
             "line": obj,
             "trust": obj.trust,
             "shares": list(obj.shares.all()),
-            "costs": [(label, getattr(obj, name)) for name, label in COSTS],
+            "covered": [_phrase(label) for name, label in COSTS if getattr(obj, name)],
+            "not_covered": [_phrase(label) for name, label in COSTS if not getattr(obj, name)],
             "warnings": [w for w in found if w.line_id in (None, obj.pk)],
             "amount": services.pounds(obj.amount_per_year),
             "can_edit": policy.can_change_in(request.user, obj.trust_id),
             "records": shown_history(request.user, obj, 20),
         },
     )
+
+
+def _phrase(label: str) -> str:
+    """A cost's label inside a sentence: 'Ongoing support and CPD' -> 'ongoing support and CPD'."""
+    return label[0].lower() + label[1:]
 
 
 def _save(request: HttpRequest, form: FundingLineForm, trust_obj: Trust, obj: FundingLine | None) -> Any:
@@ -162,7 +173,7 @@ def national(request: HttpRequest) -> HttpResponse:
     if shown:
         chart = charts.bar_chart(
             [{"cost": c.label, "percent": c.percent} for c in shown], category="cost", value="percent",
-            value_title="Funded deployments whose funding covers it (%)", colour=charts.NHS_BLUE,
+            value_title="Funded deployments whose funding covers it (%)", width=600, maximum=100,
             label="Bar chart: the share of funded deployments whose funding covers each cost, least covered first",
         )  # fmt: skip
     return render(request, "funding/national.html", {"picture": picture, "costs_chart": chart})

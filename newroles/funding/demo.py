@@ -130,7 +130,7 @@ def _lead_time_line(trusts: list[Trust], today: dt.date) -> int:
     for trust in trusts:
         for deployment in trust.deployments.select_related("role").order_by("local_title"):
             needed = recruit_and_train_months(deployment.role)
-            if not needed or needed < 2 or deployment.funding_lines.exists():
+            if not needed or needed < 2 or deployment.status == "discontinued" or deployment.funding_lines.exists():
                 continue
             start = _month_start(add_months(today, -1))
             end = add_months(start, needed - 1) - dt.timedelta(days=1)

@@ -92,6 +92,7 @@ FIELDS = [
     model_field(FundingLine, "notes", synonyms=("note",)),
 ]  # fmt: skip
 
+CLEARABLE = ("end_date", "posts", "wte", "funder", "evidence")
 TEXT_FIELDS = ("name", "conditions", "contract_note", "contract_holder", "partner_agreement", "notes")
 
 
@@ -202,7 +203,9 @@ class FundingImport(ImportKind):
                 fields[name] = values[name]
         if "evidence" in values:
             fields["evidence"] = collect(self._document, values["evidence"], ctx) if values["evidence"] else None
-        return {k: v for k, v in fields.items() if v is not None or k in ("end_date", "posts", "wte", "funder")}
+        # An empty cell clears what may be empty; any other None (an empty cell, or one that failed to parse and
+        # is reported) leaves the field as it is.
+        return {k: v for k, v in fields.items() if v is not None or k in CLEARABLE}
 
     @staticmethod
     def _deployment(value: str, ctx: ImportContext) -> Any:

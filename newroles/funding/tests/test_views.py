@@ -192,3 +192,10 @@ def test_the_register_stays_cheap_however_many_lines(sheffield, alice, django_as
     client = client_for(alice)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("funding:trust", args=["TAH"])).status_code == 200
+
+
+def test_members_find_the_register_from_home_and_the_trusts_page(peer, bob, charlie, nadia):
+    assert 'href="/funding/trusts/TAH/"' in client_for(bob).get("/").content.decode()
+    assert 'href="/funding/trusts/TAH/"' in client_for(bob).get("/trusts/TAH/").content.decode()
+    assert 'href="/funding/trusts/TAH/"' not in client_for(charlie).get("/trusts/TAH/").content.decode()
+    assert 'href="/funding/national/"' in client_for(nadia).get("/").content.decode()

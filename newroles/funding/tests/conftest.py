@@ -15,6 +15,8 @@ from newroles.funding.models import FundingLine
 from newroles.funding.shares import Share
 from newroles.mapping.models import Deployment
 from newroles.mapping.tests.helpers import deploy
+from newroles.roles.models import Role
+from newroles.roles.services import save_role
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -41,11 +43,25 @@ def shares(*pairs: tuple[str, str]) -> list[Share]:
     return [Share(name, Decimal(percent)) for name, percent in pairs]
 
 
+def without_lead_times(*slugs: str) -> None:
+    """Forget the roles' lead times (all roles' when none are named), so a test does not depend on the
+    catalogue's figures; a test that needs them sets its own."""
+    roles = Role.objects.filter(slug__in=slugs) if slugs else Role.objects.all()
+    for role in roles.exclude(recruit_months=None, qualify_months=None):
+        save_role(actor=policy.SYSTEM, slug=role.slug, recruit_months=None, qualify_months=None)
+
+
 @pytest.fixture
 def peer(sheffield) -> Deployment:  # type: ignore[no-untyped-def]
-    return deploy(sheffield, "Peer Worker", "peer_support_worker")
+    deployment = deploy(sheffield, "Peer Worker", "peer_support_worker")
+    without_lead_times("peer_support_worker")
+    deployment.role.refresh_from_db()
+    return deployment
 
 
 @pytest.fixture
 def rotherham_peer(rotherham) -> Deployment:  # type: ignore[no-untyped-def]
-    return deploy(rotherham, "Peer Support Worker", "peer_support_worker")
+    deployment = deploy(rotherham, "Peer Support Worker", "peer_support_worker")
+    without_lead_times("peer_support_worker")
+    deployment.role.refresh_from_db()
+    return deployment

@@ -16,6 +16,7 @@ from newroles.demo.services import load_demo
 from newroles.funding import warnings
 from newroles.funding.demo import NOTE, load_funding_demo
 from newroles.funding.models import FundingLine
+from newroles.funding.tests.conftest import without_lead_times
 from newroles.funding.tests.test_national import NATIONAL_MAX_QUERIES
 from newroles.mapping.demo import load_mapping_demo
 from newroles.mapping.models import Deployment
@@ -48,6 +49,7 @@ def test_every_kind_of_warning_shows_at_the_demo_editors_trust_whatever_today_is
 
 
 def test_without_known_lead_times_every_other_kind_still_shows(db):
+    without_lead_times()
     load_mapping_demo()
     today = timezone.localdate()
     load_funding_demo(today=today)

@@ -156,7 +156,8 @@ PROFILES = [
             (1, 3), ("community",)),
 ]  # fmt: skip
 
-# Titles the catalogue does not know: kept unmatched, for the trusts to resolve.
+# Titles reported without a catalogue role, resolved as a trust's would be: most stay unmatched for the
+# trusts to resolve; "Community Connector" and "Associate Practitioner" name roles the catalogue now holds.
 UNMAPPED_TITLES = [
     ("Recovery Navigator", ("new_skills",), INNOVATION),
     ("Wellbeing Navigator", ("waiting_lists",), DELEGATION),

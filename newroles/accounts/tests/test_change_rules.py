@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import rules as rules_package
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -113,6 +113,8 @@ def test_derived_rows_are_the_systems_alone(eve, rita, private_team) -> None:
 
 def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     """One row of each trust-owned model in the trust, made by the system (parents only for the target trust)."""
+    from newroles.forewarning.models import CalendarFeed
+    from newroles.funding.models import RECURRENT, FundingLine, FundingShare
     from newroles.mapping.models import Deployment, Engagement
     from newroles.readiness.models import Assessment, FrameworkVersion, Rating
     from newroles.roles import services as roles
@@ -146,6 +148,14 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     )
     w["skillmix.Composition"] = create_row(SYSTEM, Composition(team=w["organisations.Team"], name=f"Now {tag}"))
     w["skillmix.Scenario"] = create_row(SYSTEM, Scenario(composition=w["skillmix.Composition"], name=f"Plan {tag}"))
+    w["funding.FundingLine"] = create_row(
+        SYSTEM,
+        FundingLine(
+            trust=trust, deployment=w["mapping.Deployment"], name=f"Baseline {tag}", funder_kind="trust_baseline",
+            funding_type=RECURRENT, amount_per_year=Decimal("30000"), start_date=dt.date(2025, 4, 1),
+            covers_salary=True,
+        ),
+    )  # fmt: skip
     framework = FrameworkVersion.objects.order_by("-version").first()
     w["readiness.Assessment"] = create_row(
         SYSTEM, Assessment(deployment=w["mapping.Deployment"], framework=framework, assessed_on=dt.date(2025, 3, 1),
@@ -162,6 +172,7 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
         ),
     )  # fmt: skip
     w["mapping.Engagement"] = create_row(SYSTEM, Engagement(trust=trust, phase="phase1_interview"))
+    w["forewarning.CalendarFeed"] = create_row(SYSTEM, CalendarFeed(trust=trust, token=f"feed-token-{tag}"))
     w["imports.ImportRun"] = create_row(
         SYSTEM,
         ImportRun(token=f"t-{tag}", kind="teams", filename="t.csv", user=person, trust=trust, mapping={"name": "Team"}),
@@ -194,6 +205,9 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     w["skillmix.DeploymentShift"] = create_row(
         SYSTEM, DeploymentShift(deployment=w["mapping.Deployment"], which="intended", shift={"kind": "x"})
     )
+    w["funding.FundingShare"] = create_row(
+        SYSTEM, FundingShare(funding_line=w["funding.FundingLine"], partner_name=f"Partner {tag}", percent=100)
+    )
     month = dt.date(2025, 3, 1)
     extract = create_row(SYSTEM, ExtractImport(trust=trust, month=month, filename="extract.csv"))
     w["workforce.ExtractImport"] = extract
@@ -221,6 +235,7 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
 
 # Rules under which no one outside the research team or the system changes the row at all; the row's
 # trust does not decide who may change it, so "moving" it is checked as a refusal for the trust's editor.
+REFUSED_BY_VALIDATION = {"funding.FundingLine"}  # its deployment must be the trust's own
 NOT_DECIDED_BY_TRUST = {"mapping.Engagement": "researcher", "roles.SearchEntry": "system"}
 
 
@@ -244,7 +259,7 @@ def test_a_forged_parent_id_cannot_move_a_row_into_another_trust(model, worlds, 
     hop, parent_label = _parent_model_label(model)
     target = there[parent_label]
     rule = change_rules.rule_of(model)
-    actor = alice if rule in ("membership", "invitation") else eve  # alice manages TAH; eve edits it
+    actor = alice if rule in ("membership", "invitation", "trust_manager") else eve  # alice manages TAH; eve edits
     if label in NOT_DECIDED_BY_TRUST:
         assert NOT_DECIDED_BY_TRUST[label] == rule
     else:
@@ -252,7 +267,8 @@ def test_a_forged_parent_id_cannot_move_a_row_into_another_trust(model, worlds, 
     before_records = _records(obj)
     stored_parent = model._default_manager.filter(pk=obj.pk).values_list(f"{hop}_id", flat=True).get()
 
-    with pytest.raises(PermissionDenied):
+    # A model whose own validation ties its parents to one trust refuses the move before the policy is asked.
+    with pytest.raises(ValidationError if label in REFUSED_BY_VALIDATION else PermissionDenied):
         update_row(actor, obj, {hop: target})
 
     assert model._default_manager.filter(pk=obj.pk).values_list(f"{hop}_id", flat=True).get() == stored_parent

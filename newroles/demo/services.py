@@ -107,7 +107,7 @@ def load_demo() -> list[Persona]:
     load_demo_compositions()  # skill-mix: CMHT North's posts, with a band 6 nurse vacancy to repurpose
     from newroles.readiness.demo import load_readiness_demo
 
-    load_readiness_demo()  # readiness: checks at Sheffield (one with history) and thirty drawn elsewhere
+    load_readiness_demo()  # readiness: checks at Sheffield (one with history) and sixty drawn elsewhere
     from newroles.workforce.demo import load_workforce_demo
 
     load_workforce_demo()  # staff record: two months of synthetic extracts for TAH and RXE, imported for real

@@ -4,7 +4,8 @@
   way the composition page computes it);
 - examples elsewhere: other trusts deploying the role on the national map, with their new roles leads;
 - an off-the-shelf pack: a national pack for the role, and whether the trust adopted one;
-- forewarning: the planned start against the role's lead times (`roles.leadtime.planning_gap`).
+- forewarning: the planned start against the role's lead times (`roles.leadtime.planning_gap`);
+- funding: the deployment's lines in the funding register and their sustainability warnings.
 
 Every computation takes a batch of deployments and reads what it needs in a fixed number of queries, so a
 trust's list and the national view cost the same however many trusts there are. Nothing here is stored:
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from newroles.funding import warnings as funding_warnings
 from newroles.mapping.models import DEPLOYED_STATUSES, Deployment
 from newroles.organisations.models import Trust
 from newroles.readiness.models import IN_PLACE, NOT_APPLICABLE, NOT_KNOWN, NOT_STARTED, PARTLY
@@ -298,12 +300,51 @@ def forewarning(deployments: Sequence[Deployment], today: dt.date) -> dict[int, 
     return out
 
 
+# Funding ------------------------------------------------------------------------------------------
+
+
+def funding(deployments: Sequence[Deployment], today: dt.date) -> dict[int, Finding]:
+    """The deployment's funding lines and their sustainability warnings (`funding.warnings`).
+
+    No line: not started ("No funding recorded"). Lines with warnings: partly, each warning listed with
+    a link to its line. Lines without warnings: in place.
+    """
+    lines = funding_warnings.lines_for_deployments(d.pk for d in deployments)
+    out = {}
+    for d in deployments:
+        own = lines.get(d.pk, [])
+        if not own:
+            out[d.pk] = Finding(
+                NOT_STARTED, "No funding recorded for the role in the funding register.",
+                "Record the role's funding lines: who pays, until when, and whether backfill, supervision and "
+                "ongoing support are covered.",
+                (Link("The trust's funding register", reverse("funding:trust", args=[d.trust.ods_code])),),
+            )  # fmt: skip
+            continue
+        found = [] if d.status == funding_warnings.DISCONTINUED else funding_warnings.warnings_for(own, today=today)
+        count = f"{len(own)} funding line{'s' if len(own) != 1 else ''}"
+        if found:
+            out[d.pk] = Finding(
+                PARTLY,
+                f"{count} recorded, with {len(found)} sustainability warning{'s' if len(found) != 1 else ''}: "
+                + "; ".join(dict.fromkeys(w.label.lower() for w in found))
+                + ".",
+                "Act on each warning: find successor funding before a cliff, and ask funders to cover backfill, "
+                "supervision and ongoing support.",
+                tuple(Link(w.message, w.url) for w in found),
+            )
+        else:
+            out[d.pk] = Finding(IN_PLACE, f"{count} recorded, with no sustainability warning.")
+    return out
+
+
 # Each computed item's key in the framework file names its computation here.
 COMPUTATIONS: dict[str, Computation] = {
     "supervision": supervision,
     "examples_elsewhere": examples_elsewhere,
     "off_the_shelf_pack": off_the_shelf_pack,
     "forewarning": forewarning,
+    "funding": funding,
 }
 
 

@@ -1,8 +1,9 @@
 """Illustrative readiness checks for the demo: invented, like the rest of the demo, and labelled so on every page.
 
-At Sheffield (TAH, the demo editor's trust): a planned trainee nursing associate role in CMHT South, whose
-team is short of supervision and whose clinical champion is not named yet; the peer worker role, checked
-twice (the history), with the national pack adopted; and two more roles with flags of other kinds. Across
+At Sheffield (TAH, the demo editor's trust): the nursing associate role the forewarning demo plans (its start
+too soon for the role's lead time), whose clinical champion is not named yet; the peer worker role, checked
+twice (the history), with the national pack adopted and CMHT South, one of its teams, short of supervision;
+and two more roles with flags of other kinds. Across
 the other engaged trusts, sixty deployments get one check each, drawn from a fixed seed (and some of those
 trusts adopt the role's national pack), so the national view has counts large enough to show.
 
@@ -18,14 +19,12 @@ from typing import Any
 from django.db import transaction
 
 from newroles.accounts import policy
-from newroles.mapping import services as mapping
 from newroles.mapping.models import Deployment
 from newroles.organisations.models import Team, Trust
 from newroles.readiness import services
 from newroles.readiness.models import IN_PLACE, NOT_APPLICABLE, NOT_STARTED, PARTLY, Assessment
 from newroles.readiness.summary import current_framework
 from newroles.roles import services as roles
-from newroles.roles.leadtime import add_months
 from newroles.roles.models import Role, RolePack
 from newroles.skillmix import services as skillmix
 from newroles.skillmix.models import Composition
@@ -33,7 +32,7 @@ from newroles.skillmix.models import Composition
 SEED = 2026
 DEMO_TRUST = "TAH"
 NOTE = "Illustrative demo check, not a real trust's view."
-PLANNED_TITLE = "Trainee Nursing Associate"
+PLANNED_TITLE = "Nursing Associate"  # planned by the forewarning demo, which loads first
 SOUTH_TEAM = "CMHT South"
 SOUTH_COMPOSITION = "Establishment May 2026"
 OTHER_CHECKS = 60
@@ -135,22 +134,6 @@ def _south_composition(team: Team, today: dt.date) -> None:
         )  # fmt: skip
 
 
-def _planned_deployment(trust: Trust, team: Team, today: dt.date) -> Deployment | None:
-    existing = Deployment.objects.filter(trust=trust, local_title__iexact=PLANNED_TITLE).first()
-    if existing is not None:
-        return existing
-    role = Role.objects.filter(slug="nursing_associate").first()
-    if role is None:
-        return None
-    return mapping.create_deployment(
-        actor=policy.SYSTEM, trust=trust, local_title=PLANNED_TITLE, role=role, status="planned",
-        planned_start=add_months(today, 3), teams=[team], reasons=["staff_shortages", "career_pathways"],
-        stance="proactive", trust_newness="new_role", intended_kinds=["delegation"],
-        intended_evidence="Business case: two trainee posts from the vacant band 6 care coordinator post.",
-        notes="Illustrative demo deployment.", message="demo: readiness",
-    )  # fmt: skip
-
-
 def _adopt_peer_pack(trust: Trust) -> None:
     pack = RolePack.objects.filter(role__slug="peer_support_worker", trust=None, is_current=True).first()
     if pack is not None and not RolePack.objects.filter(trust=trust, role=pack.role).exists():
@@ -174,7 +157,7 @@ def load_readiness_demo(today: dt.date | None = None) -> dict[str, int]:
         return {"assessments": 0}
     keys = list(framework.items.filter(mode="asked").order_by("order").values_list("key", flat=True))
     _south_composition(south, today)
-    planned = _planned_deployment(trust, south, today)
+    planned = Deployment.objects.filter(trust=trust, status="planned", local_title=PLANNED_TITLE).first()
     _adopt_peer_pack(trust)
     editor = "Esther Editor, new roles lead (demo)"
     own = {d.local_title: d for d in Deployment.objects.filter(trust=trust)}

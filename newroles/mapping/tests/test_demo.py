@@ -84,8 +84,7 @@ def test_phase_two_groups_and_south_yorkshire_case_studies_are_recorded(demo):
     assert sorted(case_studies.values_list("trust__ods_code", flat=True)) == ["RXE", "RXG", "TAH"]
 
 
-def test_the_demo_is_deterministic_and_loads_once(db):
-    load_mapping_demo()  # the map's own demo: apps above it (readiness) add deployments of their own to the full demo
+def test_the_demo_is_deterministic_and_loads_once(demo):
     first = sorted(Deployment.objects.values_list("trust__ods_code", "local_title", "status"))
     assert load_mapping_demo() == {"engagements": 0, "deployments": 0}
     Deployment.objects.all().delete()

@@ -6,8 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from newroles.accounts import policy
+from newroles.funding.tests.conftest import fund, without_lead_times
+from newroles.funding.warnings import for_deployments
 from newroles.mapping.models import Deployment
 from newroles.mapping.tests.helpers import deploy, role
 from newroles.organisations import services as organisations
@@ -235,3 +238,41 @@ def test_computations_read_a_fixed_number_of_queries(sheffield, django_assert_ma
     with django_assert_max_num_queries(8):
         found = computed.compute(list(computed.COMPUTATIONS), fresh, TODAY)
     assert {f.status for f in found["supervision"].values()} == {IN_PLACE}
+
+
+# Funding -------------------------------------------------------------------------------------------
+
+
+def test_no_funding_line_is_not_started(active):
+    finding = _finding("funding", active)
+    assert finding.status == NOT_STARTED
+    assert finding.reason.startswith("No funding recorded")
+    assert finding.links[0].url == reverse("funding:trust", args=["TAH"])
+
+
+def test_funding_with_warnings_is_partly_and_lists_them(active):
+    without_lead_times("peer_support_worker")  # no lead-time warning: this test is about the others
+    fund(active, covers_backfill=True, covers_supervision=False, covers_support=True, funding_type="time_limited",
+         end_date=dt.date(2026, 9, 30))  # fmt: skip
+    finding = _finding("funding", active)
+    warnings = for_deployments([_fresh(active)], today=TODAY)[active.pk]
+    assert finding.status == PARTLY
+    assert finding.reason == (
+        "1 funding line recorded, with 3 sustainability warnings: funding ends within 6 months with nothing after "
+        "it; supervision is not covered; ends part-way through a financial year."
+    )
+    assert [(link.text, link.url) for link in finding.links] == [(w.message, w.url) for w in warnings]
+    flags = {i.key: i for i in summary_for(_fresh(active), today=TODAY).flags}
+    assert flags["funding"].headline == finding.reason
+
+
+def test_funding_without_warnings_is_in_place(active):
+    fund(active, covers_backfill=True, covers_supervision=True, covers_support=True)
+    finding = _finding("funding", active)
+    assert (finding.status, finding.reason) == (IN_PLACE, "1 funding line recorded, with no sustainability warning.")
+
+
+def test_another_deployments_funding_does_not_count(active, sheffield):
+    other = deploy(sheffield, "Senior Peer Worker", "peer_support_worker")
+    fund(other, covers_backfill=True, covers_supervision=True, covers_support=True)
+    assert _finding("funding", active).status == NOT_STARTED

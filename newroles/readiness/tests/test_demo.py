@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
+from django.db.models import Count
 
 from newroles.conftest import client_for
 from newroles.demo.services import load_demo
@@ -20,18 +24,18 @@ def demo(db) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sheffield_has_checks_with_red_flags_of_several_kinds_and_a_history(demo):
-    import datetime as dt
-
     sheffield = list(Deployment.objects.filter(trust__ods_code="TAH").select_related("trust__region", "role"))
-    found = summaries(sheffield, today=dt.date.today())
+    found = {s.deployment.local_title: s for s in summaries(sheffield, today=dt.date.today()).values()}
     kinds = {i.key for s in found.values() for i in s.flags}
-    assert {"clinical_champion", "supervision", "off_the_shelf_pack", "professional_protectionism"} <= kinds
-    planned = next(s for s in found.values() if s.deployment.local_title == PLANNED_TITLE)
-    flags = {i.key: i.headline for i in planned.flags}
-    assert flags["supervision"] == "Supervision 0.7 h a week short in CMHT South."
-    assert "clinical_champion" in flags
-    assert max(Assessment.objects.filter(deployment__trust__ods_code="TAH").values_list("deployment")
-               .annotate(n=__import__("django").db.models.Count("pk")).values_list("n", flat=True)) == 2  # fmt: skip
+    assert {"clinical_champion", "supervision", "off_the_shelf_pack", "professional_protectionism", "forewarning",
+            "funding"} <= kinds  # fmt: skip
+    planned = {i.key: i.headline for i in found[PLANNED_TITLE].flags}
+    assert re.match(r"Planned start in \d+ months?; recruiting a trained post-holder takes", planned["forewarning"])
+    assert planned["clinical_champion"].startswith("No clinical champion named")
+    peer = {i.key: i.headline for i in found["Peer Worker"].flags}
+    assert peer["supervision"] == "Supervision 0.7 h a week short in CMHT South."
+    per_deployment = Assessment.objects.filter(deployment__trust__ods_code="TAH").values("deployment")
+    assert max(per_deployment.annotate(n=Count("pk")).values_list("n", flat=True)) == 2
     assert set(Assessment.objects.values_list("notes", flat=True)) == {NOTE}
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from newroles.accounts import disclosure
 from newroles.conftest import client_for
+from newroles.funding.tests.conftest import fund
 from newroles.mapping.tests.helpers import deploy
 from newroles.organisations.models import Trust
 from newroles.readiness.national import protect
@@ -19,8 +20,9 @@ from newroles.readiness.tests.conftest import check
 
 pytestmark = pytest.mark.django_db
 URL = reverse("readiness:national")
-# Session, user, memberships, demo marker, the filter lists, then a fixed few for the checks and computed factors.
-NATIONAL_MAX_QUERIES = 18
+# Session, user, memberships, demo marker, the filter lists, then a fixed few for the checks and computed factors
+# (funding lines and their shares included).
+NATIONAL_MAX_QUERIES = 20
 
 
 def _trusts(region: str, n: int) -> list[Trust]:
@@ -29,9 +31,14 @@ def _trusts(region: str, n: int) -> list[Trust]:
     return trusts
 
 
-def _checked_at(trusts: list[Trust], slug: str = "peer_support_worker", **ratings: str) -> None:
+def _checked_at(
+    trusts: list[Trust], slug: str = "peer_support_worker", *, funded: bool = False, **ratings: str
+) -> None:
     for t in trusts:
-        check(deploy(t, f"Peer Worker {t.ods_code}", slug, status="active"), **ratings)
+        deployment = deploy(t, f"Peer Worker {t.ods_code}", slug, status="active")
+        if funded:
+            fund(deployment)
+        check(deployment, **ratings)
 
 
 @pytest.mark.parametrize(("who", "status"), [("nadia", 200), ("rita", 200), ("admin_user", 200), ("alice", 403),
@@ -99,11 +106,11 @@ def test_the_view_narrows_to_one_role_or_region(six_and_two, nadia):
 
 def test_the_national_page_reads_a_fixed_number_of_queries_however_many_trusts(nadia, django_assert_max_num_queries):
     client = client_for(nadia)
-    _checked_at(_trusts("Y63", 2))
+    _checked_at(_trusts("Y63", 2), funded=True)
     with django_assert_max_num_queries(NATIONAL_MAX_QUERIES) as few:
         assert client.get(URL).status_code == 200
-    _checked_at(_trusts("Y60", 10))
-    _checked_at(_trusts("Y56", 8), slug="nursing_associate")
+    _checked_at(_trusts("Y60", 10), funded=True)
+    _checked_at(_trusts("Y56", 8), slug="nursing_associate", funded=True)
     with django_assert_max_num_queries(NATIONAL_MAX_QUERIES) as many:
         assert client.get(URL).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)

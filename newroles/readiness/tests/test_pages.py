@@ -127,4 +127,3 @@ def test_a_future_date_is_refused(checked, alice):
     data["assessed_on"] = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     response = client_for(alice).post(_pages(checked)["check"], data)
     assert response.status_code == 200 and "cannot be dated in the future" in response.content.decode()
-

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from newroles.accounts import policy
 from newroles.lib.forms import NHSForm, parse_id
@@ -58,7 +59,7 @@ class AssessmentForm(NHSForm):
     ) -> None:
         self.items = list(items)
         initial = kwargs.setdefault("initial", {})
-        initial.setdefault("assessed_on", dt.date.today())
+        initial.setdefault("assessed_on", timezone.localdate())
         if previous is not None:  # start from the last check, so only what changed needs touching
             for r in previous.ratings.select_related("item"):
                 initial.update({
@@ -91,7 +92,7 @@ class AssessmentForm(NHSForm):
 
     def clean_assessed_on(self) -> dt.date:
         value = self.cleaned_data["assessed_on"]
-        if value > dt.date.today():
+        if value > timezone.localdate():
             raise forms.ValidationError("A check cannot be dated in the future.")
         return value
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from newroles.accounts import policy
 from newroles.lib import panels
-from newroles.readiness.summary import summary_for
 
 
 def deployment_panel(request: Any, page: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The deployment's red flags and a link to its readiness summary, for the trust's members only."""
+    """The readiness card, for the trust's members only (checks are private; the page is everyone's).
+
+    The card asks for its red-flag count once the page has loaded (`views.deployment_panel`), so working
+    out the summary never slows the deployment's page, which other apps add to as well.
+    """
     deployment = page.get("deployment")
     if deployment is None or request is None or not policy.can_see_in(request.user, deployment.trust_id):
         return None
-    return {"readiness": summary_for(deployment, today=dt.date.today())}
+    return {}
 
 
 # A deployment's page on the map: its readiness in a card, with the red-flag count.

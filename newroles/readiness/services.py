@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from newroles.accounts import policy
 from newroles.audit.writes import create_row, update_row
@@ -174,7 +175,7 @@ def record_assessment(
     framework = framework or current_framework()
     if framework is None:
         raise ValidationError("No readiness framework is loaded: run newroles load_reference.")
-    if assessed_on > dt.date.today():
+    if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": "A check cannot be dated in the future."})
     asked = {i.key: i for i in framework.items.filter(mode=ASKED).order_by("order")}
     errors: dict[str, str] = {}

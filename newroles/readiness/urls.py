@@ -10,5 +10,6 @@ urlpatterns = [
     path("readiness/deployments/<int:pk>/", views.deployment_summary, name="deployment"),
     path("readiness/deployments/<int:pk>/check/", views.assess, name="assess"),
     path("readiness/deployments/<int:pk>/print/", views.deployment_print, name="print"),
+    path("readiness/deployments/<int:pk>/panel/", views.deployment_panel, name="panel"),
     path("readiness/checks/<int:pk>/", views.assessment, name="assessment"),
 ]

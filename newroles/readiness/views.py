@@ -8,13 +8,13 @@ team and administrators, with small counts starred.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from newroles.accounts import policy
@@ -49,7 +49,7 @@ def _history(deployment: Deployment) -> list[Assessment]:
 
 
 def _summary_context(request: HttpRequest, deployment: Deployment) -> dict[str, Any]:
-    summary = summary_for(deployment, today=dt.date.today())
+    summary = summary_for(deployment, today=timezone.localdate())
     return {
         "deployment": deployment,
         "trust": deployment.trust,
@@ -73,6 +73,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def deployment_summary(request: HttpRequest, pk: int) -> HttpResponse:
     deployment = _deployment(request, pk)
     return render(request, "readiness/summary.html", _summary_context(request, deployment))
+
+
+def deployment_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The red-flag count the readiness card on the deployment's page fetches once the page has loaded."""
+    deployment = _deployment(request, pk)
+    summary = summary_for(deployment, today=timezone.localdate())
+    return render(request, "readiness/panels/_status.html", {"summary": summary})
 
 
 def deployment_print(request: HttpRequest, pk: int) -> HttpResponse:
@@ -118,7 +125,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, Assessment.objects.select_related("deployment__trust__region", "deployment__role", "framework"),
         pk=pk,
     )  # fmt: skip
-    summary = summary_for(obj.deployment, today=dt.date.today(), assessment=obj)
+    summary = summary_for(obj.deployment, today=timezone.localdate(), assessment=obj)
     return render(
         request,
         "readiness/assessment.html",
@@ -133,7 +140,7 @@ def trust_list(request: HttpRequest, ods_code: str) -> HttpResponse:
     if not policy.can_see_in(request.user, trust.pk):
         raise Http404("No trust found.")
     deployments = list(DEPLOYMENTS.filter(trust=trust).exclude(status="discontinued").order_by("local_title"))
-    by_id = summaries(deployments, today=dt.date.today())
+    by_id = summaries(deployments, today=timezone.localdate())
     rows: list[Summary] = [by_id[d.pk] for d in deployments]
     rows.sort(key=lambda s: (s.deployment.status != "planned", -len(s.flags), s.deployment.local_title.lower()))
     return render(
@@ -150,7 +157,7 @@ def national_page(request: HttpRequest) -> HttpResponse:
     role = region = None
     if form.is_valid():
         role, region = form.cleaned_data["role"], form.cleaned_data["region"]
-    view = national.national_view(request.user, today=dt.date.today(), role=role, region=region)
+    view = national.national_view(request.user, today=timezone.localdate(), role=role, region=region)
     return render(
         request,
         "readiness/national.html",

@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from newroles.conftest import client_for
 from newroles.readiness.models import Assessment
+from newroles.readiness.summary import summary_for
 from newroles.readiness.tests.conftest import asked_keys, check
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +26,7 @@ def _pages(checked):  # type: ignore[no-untyped-def]
     return {
         "summary": reverse("readiness:deployment", args=[d.pk]),
         "print": reverse("readiness:print", args=[d.pk]),
+        "panel": reverse("readiness:panel", args=[d.pk]),
         "check": reverse("readiness:assess", args=[d.pk]),
         "past check": reverse("readiness:assessment", args=[checked.pk]),
         "trust list": reverse("readiness:trust", args=[d.trust.ods_code]),
@@ -105,10 +108,14 @@ def test_the_summary_shows_red_flags_with_next_steps_and_the_print_page_has_no_n
 
 def test_the_deployment_page_shows_the_red_flag_count_to_the_trust_only(checked, alice, charlie):
     url = reverse("mapping:deployment", args=[checked.deployment.pk])
+    panel = reverse("readiness:panel", args=[checked.deployment.pk])
     inside = client_for(alice).get(url).content.decode()
-    assert "red flag" in inside and reverse("readiness:deployment", args=[checked.deployment.pk]) in inside
+    assert f'hx-get="{panel}"' in inside and reverse("readiness:deployment", args=[checked.deployment.pk]) in inside
+    flags = summary_for(checked.deployment, today=timezone.localdate()).flags
+    assert "clinical_champion" in [i.key for i in flags]
+    assert f"{len(flags)} red flags" in client_for(alice).get(panel).content.decode()
     outside = client_for(charlie).get(url)
-    assert outside.status_code == 200 and "readiness" not in outside.content.decode().lower().split("<main")[1]
+    assert outside.status_code == 200 and panel not in outside.content.decode()
 
 
 def test_the_trust_list_counts_each_deployments_red_flags(checked, active, alice):

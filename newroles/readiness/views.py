@@ -184,7 +184,8 @@ def _national_chart(view: national.NationalView, role: Any, region: Any) -> dict
         "title": title,
         "intro": "Deployments with a readiness check where the factor is not started or only partly in place, "
         "from each deployment's latest check. Factors worked out from the register (supervision, examples "
-        "elsewhere, a role pack, forewarning) count alongside the ones trusts rate.",
+        "elsewhere, a role pack, forewarning, funding) count alongside the ones trusts rate. A factor whose count "
+        "is hidden is left out of the chart; the table shows it as *.",
         "svg": charts.bar_chart(
             [{"factor": r.title, "deployments": r.unmet} for r in shown], category="factor", value="deployments",
             value_title="Deployments where unmet", colour=charts.NHS_BLUE,

@@ -126,7 +126,8 @@ class NationalFilterForm(forms.Form):
     """Narrow the national view to one role or one region."""
 
     role = forms.ModelChoiceField(
-        queryset=Role.objects.filter(deployments__readiness_assessments__isnull=False).distinct().order_by("name"),
+        # Every role on the map (public), not only those checked: which roles a trust checked is its own business.
+        queryset=Role.objects.filter(deployments__isnull=False).distinct().order_by("name"),
         to_field_name="slug", required=False, empty_label="All roles",
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )  # fmt: skip

@@ -192,14 +192,19 @@ def national_view(user: Any, *, today: dt.date, role: Role | None = None, region
 
     rows = [FactorRow(key, title, shown(("unmet", key, "all")), shown(("checked", "all"))) for key, title in factors]
 
-    def table(kind: str, group_list: list[Group]) -> Table:
-        places = places_by[kind]
+    def table(kind: str, group_list: list[Group], *, only_shown: bool = False) -> Table:
+        """One table's columns; with `only_shown`, a group whose count of checks is hidden or none is left
+        out, so the table does not say which roles any trust has checked."""
+        columns = [
+            (g, p) for g, p in zip(group_list, places_by[kind], strict=True)
+            if not only_shown or (isinstance(shown(("checked", p)), int) and shown(("checked", p)))
+        ]  # fmt: skip
         return Table(
-            groups=group_list,
-            checked=[shown(("checked", p)) for p in places],
+            groups=[g for g, _ in columns],
+            checked=[shown(("checked", p)) for _, p in columns],
             rows=[
                 FactorRow(key, title, shown(("unmet", key, "all")), shown(("checked", "all")),
-                          [shown(("unmet", key, p)) for p in places])
+                          [shown(("unmet", key, p)) for _, p in columns])
                 for key, title in factors
             ],
         )  # fmt: skip
@@ -210,6 +215,6 @@ def national_view(user: Any, *, today: dt.date, role: Role | None = None, region
         factors=items,
         rows=rows,
         by_region=table("region", region_groups),
-        by_role=table("role", role_groups),
+        by_role=table("role", role_groups, only_shown=True),
         hidden_any=any(h and sum(c.values()) for h, c in zip(hidden, cells, strict=True)),
     )

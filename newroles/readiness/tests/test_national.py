@@ -136,3 +136,13 @@ def test_no_group_gives_a_hidden_cell_away(cells, data):
         others = [i for i in group if not hidden[i] and sum(cells[i].values())]
         if exposed and others:  # a sum known with shown cells in it: what is hidden is neither alone nor small
             assert len(exposed) > 1 and not disclosure.is_small(sum(exposed))
+
+
+def test_the_role_table_leaves_out_roles_with_too_few_checks_to_show(six_and_two, nadia, admin_user):
+    _checked_at(_trusts("Y56", 2), slug="nursing_associate")  # two checks: the role's count is starred
+    _checked_at(_trusts("Y59", 6), slug="physician_associate")  # starred too, or 16 - 8 - 6 would give the 2 away
+    html = client_for(nadia).get(URL).content.decode()
+    by_role = html.split('id="by-role"')[1].split("</table>")[0]
+    assert "Peer support worker" in by_role
+    assert "Nursing associate" not in by_role and "Physician associate" not in by_role
+    assert "Nursing associate" in client_for(admin_user).get(URL).content.decode().split('id="by-role"')[1]

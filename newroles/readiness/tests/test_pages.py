@@ -14,6 +14,8 @@ from newroles.readiness.summary import summary_for
 from newroles.readiness.tests.conftest import asked_keys, check
 
 pytestmark = pytest.mark.django_db
+# Session, user, memberships, demo marker, the trust, its deployments, then the summaries' fixed few.
+TRUST_LIST_MAX_QUERIES = 21
 
 
 @pytest.fixture
@@ -134,3 +136,20 @@ def test_a_future_date_is_refused(checked, alice):
     data["assessed_on"] = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     response = client_for(alice).post(_pages(checked)["check"], data)
     assert response.status_code == 200 and "cannot be dated in the future" in response.content.decode()
+
+
+def test_the_trust_list_reads_a_fixed_number_of_queries_however_many_roles(sheffield, alice,
+                                                                           django_assert_max_num_queries):  # fmt: skip
+    from newroles.mapping.tests.helpers import deploy
+
+    client = client_for(alice)
+    url = reverse("readiness:trust", args=["TAH"])
+    check(deploy(sheffield, "Peer Worker", "peer_support_worker", status="active"))
+    with django_assert_max_num_queries(TRUST_LIST_MAX_QUERIES) as few:
+        assert client.get(url).status_code == 200
+    for i in range(6):
+        check(deploy(sheffield, f"Nursing Associate {i}", "nursing_associate", status="planned",
+                     planned_start=dt.date(2027, 6, 1)))  # fmt: skip
+    with django_assert_max_num_queries(TRUST_LIST_MAX_QUERIES) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -22,7 +22,7 @@ from newroles.lib.levels import LEVELS
 from newroles.roles.models import Role
 from newroles.skillmix.models import DeploymentShift
 from newroles.skillmix.roles_facts import novel_practice_reason, parse_with_roles
-from newroles.skillmix.typology import Classification, classify
+from newroles.skillmix.typology import Classification, Shift, classify
 from newroles.skillmix.typology_json import shift_as_json
 
 UNSURE = "unsure"
@@ -87,9 +87,8 @@ def _recipient(deployment: Any, answers: dict[str, Any]) -> dict[str, Any]:
     return side
 
 
-def _sources(answers: dict[str, Any]) -> list[dict[str, Any]]:
+def _sources(answers: dict[str, Any], roles: dict[int, Role]) -> list[dict[str, Any]]:
     chosen = chosen_sources(answers)
-    roles = Role.objects.in_bulk([int(pk) for _, pk in chosen if pk.isdigit()])
     sides = []
     for key, pk in chosen:
         role = roles.get(int(pk)) if pk.isdigit() else None
@@ -102,15 +101,25 @@ def _sources(answers: dict[str, Any]) -> list[dict[str, Any]]:
     return sides
 
 
-def raw_shift(deployment: Any, answers: dict[str, Any]) -> dict[str, Any]:
+def _answer_roles(deployment: Any, answers: dict[str, Any]) -> dict[int, Role]:
+    """The catalogue roles the answers name, by primary key (one query), the deployment's own included."""
+    ids = [int(pk) for _, pk in chosen_sources(answers) if pk.isdigit()]
+    roles = Role.objects.in_bulk(ids) if ids else {}
+    if deployment.role_id:
+        roles[deployment.role_id] = deployment.role
+    return roles
+
+
+def raw_shift(deployment: Any, answers: dict[str, Any], roles: dict[int, Role] | None = None) -> dict[str, Any]:
     """The task shift the answers describe, naming catalogue roles by slug (resolved by ``roles_facts``).
 
     "Not sure" is left unknown (null), so the typology reports it as missing rather than guessing. A novel
     answer left out takes the catalogue's usual answer for the role.
     """
+    roles = _answer_roles(deployment, answers) if roles is None else roles
     shift: dict[str, Any] = {
         "recipient": _recipient(deployment, answers),
-        "adopted_from": _sources(answers),
+        "adopted_from": _sources(answers, roles),
         "own_discipline_change": SCOPES.get(answers.get("scope") or "none", []),
     }
     if answers.get("novel") in ("yes", "no"):
@@ -121,13 +130,19 @@ def raw_shift(deployment: Any, answers: dict[str, Any]) -> dict[str, Any]:
     return shift
 
 
+def answered_shift(deployment: Any, answers: dict[str, Any]) -> Shift:
+    """The task shift the answers describe, with the catalogue's facts for the roles they name."""
+    roles = _answer_roles(deployment, answers)
+    return parse_with_roles(raw_shift(deployment, answers, roles), {role.slug: role for role in roles.values()})
+
+
 def shift_from_answers(deployment: Any, answers: dict[str, Any]) -> dict[str, Any]:
     """The task shift the answers describe, every fact stated (so it classifies the same without the catalogue)."""
-    return shift_as_json(parse_with_roles(raw_shift(deployment, answers)))
+    return shift_as_json(answered_shift(deployment, answers))
 
 
 def classify_answers(deployment: Any, answers: dict[str, Any]) -> Classification:
-    return classify(parse_with_roles(raw_shift(deployment, answers)))
+    return classify(answered_shift(deployment, answers))
 
 
 @transaction.atomic
@@ -139,7 +154,7 @@ def save_deployment_shift(*, actor: Any, deployment: Any, which: str, answers: d
     """
     if which not in (DeploymentShift.INTENDED, DeploymentShift.ACTUAL):
         raise ValueError(f"which must be intended or actual, not {which!r}")
-    shift = parse_with_roles(raw_shift(deployment, answers))
+    shift = answered_shift(deployment, answers)
     result = classify(shift)
     evidence = str(answers.get("evidence") or "").strip()
     fields = {

@@ -99,24 +99,27 @@ def resolve_shift(data: Any, roles: dict[str, Role], *, item: int | None = None)
     return resolved
 
 
-def _names_a_role(data: Any) -> bool:
-    def side(value: Any) -> bool:
-        return isinstance(value, Mapping) and value.get("role") is not None
+def _named_slugs(data: Any) -> set[str]:
+    """The catalogue slugs a shift (or a list of shifts) names, wherever they are."""
 
-    shifts = data if isinstance(data, list | tuple) else [data]
-    for shift in shifts:
+    def slug(side: Any) -> list[str]:
+        value = side.get("role") if isinstance(side, Mapping) else None
+        return [value.strip()] if isinstance(value, str) else []
+
+    slugs: set[str] = set()
+    for shift in data if isinstance(data, list | tuple) else [data]:
         if isinstance(shift, Mapping):
             sources = shift.get("adopted_from")
-            if side(shift.get("recipient")) or (isinstance(sources, list | tuple) and any(map(side, sources))):
-                return True
-    return False
+            slugs.update(slug(shift.get("recipient")))
+            for source in sources if isinstance(sources, list | tuple) else []:
+                slugs.update(slug(source))
+    return slugs
 
 
-def catalogue_roles(data: Any = None) -> dict[str, Role]:
-    """Every catalogue role by slug; none read when ``data`` (if given) names no role."""
-    if data is not None and not _names_a_role(data):
-        return {}
-    return {role.slug: role for role in Role.objects.all()}
+def catalogue_roles(data: Any) -> dict[str, Role]:
+    """The catalogue roles ``data`` names, by slug (one query; none when it names no role)."""
+    slugs = _named_slugs(data)
+    return {role.slug: role for role in Role.objects.filter(slug__in=slugs)} if slugs else {}
 
 
 def parse_with_roles(data: Any, roles: dict[str, Role] | None = None, *, item: int | None = None) -> Shift:

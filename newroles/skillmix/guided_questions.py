@@ -44,6 +44,7 @@ LEVEL_ANSWERS = {
     "medical": "Medical: a doctor",
 }
 CATALOGUE_MARK = " (the role catalogue's answer for this role)"
+ORDINALS = {2: "second", 3: "third", 4: "fourth"}
 
 SOURCE_STEPS: tuple[str, ...] = tuple(
     step for n in range(1, MAX_SOURCES + 1) for step in (source_key(n), band_key(source_key(n)))
@@ -113,7 +114,7 @@ def _source_question(n: int, role: str, tense: str, answers: dict[str, Any]) -> 
             [("", "Choose a role"), (NO_SOURCE, "No one's: only new work"), *_role_choices(earlier)],
         )
     return Question(
-        f"Whose tasks {tense} the {role} posts take on as well?",
+        f"Whose tasks {tense} the {role} posts take on as well (a {ORDINALS[n]} role)?",
         "Another role whose work they do some of. Choose 'No other role' if that is all.",
         "select",
         [("", "Choose a role"), (NO_SOURCE, "No other role"), *_role_choices(earlier)],
@@ -140,7 +141,7 @@ def guided_question(step: str, deployment: Any, which: str, answers: dict[str, A
         if catalogue_role is not None and catalogue_role.level:
             label = LEVEL_LABELS[catalogue_role.level].lower()
             hint = (
-                f"The role catalogue puts {catalogue_role.name} posts at {label} level: "
+                f"The role catalogue puts {catalogue_role.name} posts at {label} level. "
                 f"{catalogue_role.level_reason} Change it if these posts differ, for example trainee posts."
             )
         choices = [(level, LEVEL_ANSWERS[level]) for level in LEVELS] + [(UNSURE, "Not sure")]
@@ -168,7 +169,7 @@ def guided_question(step: str, deployment: Any, which: str, answers: dict[str, A
         if catalogue_role is not None and catalogue_role.new_practice_reason:
             catalogue_answer = "yes" if catalogue_role.new_practice else "no"
             hint = (
-                f"The role catalogue's answer for {catalogue_role.name} posts is {catalogue_answer.title()}: "
+                f"The role catalogue's answer for {catalogue_role.name} posts is {catalogue_answer.title()}. "
                 f"{catalogue_role.new_practice_reason} Change it if these posts differ."
             )
         return Question(

@@ -300,4 +300,5 @@ REFERENCE_LOADERS = [
     "newroles.organisations.services.load_reference",
     "newroles.roles.services.load_catalogue",
     "newroles.skillmix.services.load_competency_defaults",
+    "newroles.forewarning.services.load_events",
 ]

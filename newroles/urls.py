@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("newroles.mapping.urls")),
     path("", include("newroles.skillmix.urls")),
     path("", include("newroles.workforce.urls")),
+    path("", include("newroles.forewarning.urls")),
     path("admin/login/", admin_sign_in),  # the admin signs in through the site's throttled, two-factor sign-in
     path("admin/", admin.site.urls),
 ]

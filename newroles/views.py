@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from newroles import health
 from newroles.accounts import policy
+from newroles.mapping import notices
 from newroles.organisations.models import Region, Trust
 
 
@@ -23,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "trust_count": Trust.objects.filter(in_study_set=True).count(),
             "region_count": Region.objects.count(),
             "is_admin": policy.is_admin(user),
+            "is_curator": policy.is_curator(user),
+            "notices": notices.home_notices(user),  # shown until the reader marks each read
         },
     )
 

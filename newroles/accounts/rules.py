@@ -14,6 +14,7 @@ The rules, in plain words:
   propose a new national alias (status "proposed", matching nothing until a curator approves it).
 - `document`: a trust's document is its editors', a national one the curators'; attaching a document
   to a pack changes the pack, so only those who may change the pack attach to it.
+- `trust_manager`: the managers of the trust the row belongs to (a trust's calendar feed address).
 - `membership`: the trust's managers; a person may also join a trust in the role a pending invitation
   to their address offers.
 - `invitation`: the trust's managers; the invited person may accept it (set `accepted_at`, nothing else).
@@ -162,6 +163,7 @@ RULES: dict[str, rules.Predicate] = {
     "trust_editor_or_curator": is_admin | edits_owning_trust | (belongs_to_no_trust & is_curator),
     "alias": is_admin | edits_owning_trust | (belongs_to_no_trust & is_curator) | proposes_national_alias,
     "document": (is_admin | edits_owning_trust | (belongs_to_no_trust & is_curator)) & (is_admin | may_attach_to_pack),
+    "trust_manager": is_admin | manages_owning_trust,
     "membership": is_admin | manages_owning_trust | joins_by_invitation,
     "invitation": is_admin | manages_owning_trust | accepts_own_invitation,
     "trust_register": is_admin | changes_only_editor_fields,

@@ -26,6 +26,7 @@ MAX_ENTRIES = 512  # per process, per version: enough for every region, role and
 
 _lock = threading.Lock()
 _entries: dict[Hashable, Any] = {}
+_computing: dict[Hashable, threading.Lock] = {}  # one lock per key being computed under this version
 _version: tuple[Any, ...] | None = None
 
 
@@ -36,7 +37,12 @@ def data_version() -> tuple[Any, ...]:
 
 
 def until_change(key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`, or what it returned before for `key` if nothing has been written since."""
+    """`compute()`, or what it returned before for `key` if nothing has been written since.
+
+    Threads of one process asking for the same key after a write wait for the first one's result instead
+    of each computing it: right after a change every reader of a busy page arrives at once, and computing
+    the same figures side by side would only slow them all.
+    """
     global _version
     if not getattr(settings, "PAGE_CACHE", True):
         return compute()
@@ -44,11 +50,17 @@ def until_change(key: Hashable, compute: Callable[[], T]) -> T:
     with _lock:
         if version != _version:
             _entries.clear()
+            _computing.clear()
             _version = version
         if key in _entries:
             return _entries[key]
-    value = compute()
-    with _lock:
-        if _version == version and len(_entries) < MAX_ENTRIES:
-            _entries[key] = value
+        key_lock = _computing.setdefault(key, threading.Lock())
+    with key_lock:
+        with _lock:
+            if _version == version and key in _entries:
+                return _entries[key]
+        value = compute()
+        with _lock:
+            if _version == version and len(_entries) < MAX_ENTRIES:
+                _entries[key] = value
     return value

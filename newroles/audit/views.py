@@ -19,6 +19,7 @@ from newroles.lib.exports import download
 HISTORY_MODELS = {
     "organisations.trust", "organisations.team", "organisations.region", "accounts.membership",
     "mapping.deployment", "skillmix.composition", "skillmix.scenario", "roles.role", "roles.shareddocument",
+    "organisations.organisation",
 }  # fmt: skip
 
 

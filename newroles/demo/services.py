@@ -93,12 +93,22 @@ def load_demo() -> list[Persona]:
     from newroles.mapping.demo import load_mapping_demo
 
     load_mapping_demo()  # the national map: engagements and deployments reproducing the briefing's figures
+    from newroles.forewarning.demo import load_forewarning_demo
+
+    load_forewarning_demo()  # forewarning: TAH's planned roles, one started too soon; illustrative events
     from newroles.skillmix.demo import load_demo_compositions
 
     load_demo_compositions()  # skill-mix: CMHT North's posts, with a band 6 nurse vacancy to repurpose
     from newroles.workforce.demo import load_workforce_demo
 
     load_workforce_demo()  # staff record: two months of synthetic extracts for TAH and RXE, imported for real
+    from newroles.organisations.demo import load_demo_organisations
+
+    load_demo_organisations()  # funding partners: an illustrative local authority and charity, and an ICB
+    from newroles.mapping.notices_demo import load_notices_demo
+
+    researcher, other = (User.objects.get(email=e) for e in ("researcher@demo.test", "other@demo.test"))
+    load_notices_demo(author=researcher, early_reader=other)  # one national and one regional notice
     if not DemoLoad.objects.exists():
         create_row(policy.SYSTEM, DemoLoad(description="personas and teams"))
     return PERSONAS

@@ -78,14 +78,21 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
     return buffer.getvalue()
 
 
+def table_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], file_format: str = "csv") -> bytes:
+    """The table as the bytes of a CSV or XLSX file."""
+    return xlsx_bytes(headers, rows) if file_format == "xlsx" else csv_bytes(headers, rows)
+
+
+def file_response(filename: str, content: bytes, file_format: str = "csv") -> HttpResponse:
+    """An HttpResponse carrying `content` (made by `table_bytes`) as a CSV or XLSX attachment."""
+    content_type, ext = (XLSX_TYPE, "xlsx") if file_format == "xlsx" else ("text/csv; charset=utf-8", "csv")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
+    return response
+
+
 def download(
     filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], file_format: str = "csv"
 ) -> HttpResponse:
     """An HttpResponse with the table as a CSV or XLSX attachment."""
-    if file_format == "xlsx":
-        content, content_type, ext = xlsx_bytes(headers, rows), XLSX_TYPE, "xlsx"
-    else:
-        content, content_type, ext = csv_bytes(headers, rows), "text/csv; charset=utf-8", "csv"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
-    return response
+    return file_response(filename, table_bytes(headers, rows, file_format), file_format)

@@ -193,7 +193,8 @@ PROFILES = [
             (("not_new", 1),), (1, 3), ("community",)),
 ]  # fmt: skip
 
-# Titles the catalogue does not know: kept unmatched, for the trusts to resolve.
+# Titles reported without a catalogue role, resolved as a trust's would be: most stay unmatched for the
+# trusts to resolve; "Community Connector" and "Associate Practitioner" name roles the catalogue now holds.
 UNMAPPED_TITLES = [
     ("Recovery Navigator", ("new_skills",), _from(band="4", level="support", novel=True)),
     ("Wellbeing Navigator", ("waiting_lists",), _from(NURSE_5, band="4", level="support")),

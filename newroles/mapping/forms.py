@@ -13,8 +13,9 @@ from newroles.mapping.models import (
     TRUST_NEWNESS_CHOICES,
     Deployment,
     Engagement,
+    Notice,
 )
-from newroles.organisations.models import Team, Trust
+from newroles.organisations.models import Region, Team, Trust
 from newroles.roles.models import Role
 from newroles.skillmix.typology import KIND_DEFINITIONS, KIND_LABELS, KINDS
 
@@ -116,3 +117,27 @@ class EngagementForm(NHSModelForm):
         model = Engagement
         fields = ["trust", "phase", "status", "date", "participant_post", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class NoticeForm(NHSModelForm):
+    """A draft notice: what it says and which trusts it goes to (leave both empty for every trust)."""
+
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label="Every region",
+        label="Region",
+        help_text="Send it to the trusts in this region only.",
+    )
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.order_by("name"),
+        required=False,
+        empty_label="Any role",
+        label="Role",
+        help_text="Send it only to the trusts that deploy or plan this role.",
+    )
+
+    class Meta:
+        model = Notice
+        fields = ["title", "body", "region", "role"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}

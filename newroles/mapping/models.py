@@ -1,7 +1,9 @@
-"""The national map of new roles: deployments (a role at a trust) and the mapping exercise's engagements."""
+"""The national map of new roles: deployments (a role at a trust), the mapping exercise's engagements, and
+notices from national and regional curators to the trusts that deploy a role or sit in a region."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -324,3 +326,90 @@ class Engagement(models.Model):
     def clean(self) -> None:
         if self.status == COMPLETED and self.date is None:
             raise ValidationError({"date": "Give the date a completed engagement took place."})
+
+
+class Notice(models.Model):
+    """A notice from national or regional curators to trusts: every active trust in a region, every active
+    trust that deploys or plans a role, the trusts in a region that deploy or plan a role, or, with neither
+    given, every active trust in the register.
+
+    Curators (researchers and administrators) write it as a draft and send it; sending fixes the trusts it
+    reached (`trusts`), whose members see it on their home page until they mark it read, and whose new
+    roles leads it names as its addressees. A notice belongs to no one trust, so it declares no
+    `trust_path`: the access policy's trust filters refuse it, and who reads a notice is decided in one
+    place, `mapping.notices.visible_notices`.
+    """
+
+    change_rule = "curator"
+
+    title = models.CharField(max_length=150, help_text="A short heading, as it will show on home pages.")
+    body = models.TextField(
+        help_text="Plain text, or Markdown for headings (##), lists (- item) and links ([text](https://...))."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region = models.ForeignKey(
+        "organisations.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        help_text="Send it to the trusts in this region; leave empty for every region.",
+    )
+    role = models.ForeignKey(
+        "roles.Role",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        help_text="Send it to the trusts that deploy or plan this role; leave empty for any role.",
+    )
+    sent_at = models.DateTimeField("sent", null=True, blank=True)
+    trusts = models.ManyToManyField(
+        "organisations.Trust", blank=True, related_name="notices", help_text="The trusts it reached when sent."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    audit_exclude = ("updated_at",)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sent_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("mapping:notice", args=[self.pk])
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    def audience(self) -> str:
+        """Who it is for, in words, e.g. "Trusts in London that deploy or plan the role nursing associate"."""
+        role = f"the role {self.role.name.lower()}" if self.role_id else ""
+        if self.region_id and role:
+            return f"Trusts in {self.region.name} that deploy or plan {role}"
+        if self.region_id:
+            return f"Every trust in {self.region.name}"
+        if role:
+            return f"Every trust that deploys or plans {role}"
+        return "Every trust in the register"
+
+
+class NoticeRead(models.Model):
+    """That one person has read a notice, so it leaves their home page. Their own row: only they write it."""
+
+    change_rule = "owner"
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_reads")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="one_read_mark_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} read by {self.user_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newroles.mapping import change_views, views
+from newroles.mapping import change_views, notice_views, views
 
 app_name = "mapping"
 urlpatterns = [
@@ -24,6 +24,14 @@ urlpatterns = [
     path("map/engagements/add/", views.engagement_create, name="engagement_create"),
     path("map/engagements/<int:pk>/edit/", views.engagement_edit, name="engagement_edit"),
     path("map/engagements/<int:pk>/delete/", views.engagement_delete, name="engagement_delete"),
+    # Notices from national and regional curators to trusts.
+    path("notices/", notice_views.notice_list, name="notices"),
+    path("notices/add/", notice_views.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", notice_views.notice, name="notice"),
+    path("notices/<int:pk>/edit/", notice_views.notice_edit, name="notice_edit"),
+    path("notices/<int:pk>/send/", notice_views.notice_send, name="notice_send"),
+    path("notices/<int:pk>/delete/", notice_views.notice_delete, name="notice_delete"),
+    path("notices/<int:pk>/read/", notice_views.notice_read, name="notice_read"),
     # The staff record beside the map: a tab of the trust's staff-record pages, so under their address.
     path("workforce/<str:ods_code>/figures/", views.staff_record, name="staff_record"),
     path(

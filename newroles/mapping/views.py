@@ -23,7 +23,7 @@ from newroles.accounts import policy
 from newroles.audit.cache import until_change
 from newroles.audit.services import shown_history
 from newroles.lib import charts
-from newroles.lib.exports import download
+from newroles.lib.exports import download, file_response, table_bytes
 from newroles.lib.forms import form_copy
 from newroles.mapping import services
 from newroles.mapping import staff_record as staff_record_services
@@ -343,17 +343,25 @@ def deployments(request: HttpRequest) -> HttpResponse:
     filterset = DeploymentFilter(request.GET, queryset=_deployments(request.user))
     qs = filterset.qs.order_by("trust__name", "local_title")
     if request.GET.get("format") in ("csv", "xlsx"):
-        rows = (
-            _export_row(d)
-            for d in services.show_figures(request.user, qs.prefetch_related(_visible_teams(request.user)))
-        )
-        return download("deployments", EXPORT_HEADERS, rows, request.GET["format"])
+        file_format = request.GET["format"]
+
+        def build() -> bytes:
+            shown = services.show_figures(request.user, qs.prefetch_related(_visible_teams(request.user)))
+            return table_bytes(EXPORT_HEADERS, (_export_row(d) for d in shown), file_format)
+
+        # The national export is the costliest request a reader makes (thousands of rows): written once
+        # per filter and audience until the data changes. What the user may see decides the key, and the
+        # query string is the filter.
+        query = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists()))
+        content = until_change(("deployments-export", query, _seen_as(request.user)), build)
+        return file_response("deployments", content, file_format)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "mapping/_deployment_results.html" if request.htmx else "mapping/deployments.html"
     return render(request, template, {"filter": filterset, "page": page, "count": page.paginator.count})
 
 
 def deployment(request: HttpRequest, pk: int) -> HttpResponse:
+    # Panels of "mapping.deployment" receive request, deployment (with role and trust__region), trust, can_edit.
     obj = policy.get_for_user(
         request.user, Deployment.objects.select_related("trust__region", "role").prefetch_related(
             _visible_teams(request.user)), pk=pk,

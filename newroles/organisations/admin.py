@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from newroles.lib.admin import ReadOnlyAdmin
-from newroles.organisations.models import Region, Team, Trust
+from newroles.organisations.models import Organisation, Region, Team, Trust
 
 
 @admin.register(Region)
@@ -21,3 +21,10 @@ class TeamAdmin(ReadOnlyAdmin):
     list_display = ["name", "trust", "service_type", "is_shared"]
     list_filter = ["service_type"]
     search_fields = ["name", "trust__name"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "ods_code", "region"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "ods_code"]

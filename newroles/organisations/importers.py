@@ -1,4 +1,5 @@
-"""Import kinds for the trust register (administrators) and a trust's teams (its editors)."""
+"""Import kinds for the trust register (administrators), a trust's teams (its editors) and the organisations
+outside the register (curators)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from newroles.accounts import policy
 from newroles.imports.registry import (
     Collector,
     ImportContext,
+    ImportField,
     ImportKind,
+    RowError,
     model_field,
     parse_bool,
     parse_choice,
     register,
 )
 from newroles.organisations import services
-from newroles.organisations.models import SERVICE_TYPES, Region, Team, Trust
+from newroles.organisations.models import SERVICE_TYPES, Organisation, Region, Team, Trust
 
 
 class TrustImport(ImportKind):
@@ -34,6 +37,13 @@ class TrustImport(ImportKind):
         model_field(Trust, "website"),
         model_field(Trust, "new_roles_lead_name", synonyms=("new roles lead name",)),
         model_field(Trust, "new_roles_lead_email", synonyms=("lead email",)),
+        ImportField(
+            "icb",
+            "ICB",
+            help_text="ODS code of the integrated care board the trust's headquarters sit in, e.g. QF7; "
+            "leave the column out to keep each trust's ICB.",
+            synonyms=("icb code", "integrated care board", "icb ods code"),
+        ),
     ]
 
     def may_use(self, user: Any, trust: Any = None) -> bool:
@@ -41,12 +51,10 @@ class TrustImport(ImportKind):
 
     def import_row(self, values: dict[str, str], ctx: ImportContext) -> str:
         collect = Collector()
-        regions = ctx.cache.setdefault("regions", list(Region.objects.all()))
-        wanted = values["region"].strip().lower()
-        region = next((r for r in regions if wanted in (r.name.lower(), r.code.lower())), None)
-        if region is None:
-            collect.add("region", "is not an NHS England region name or code (e.g. 'London' or 'Y56')")
+        region = collect(_region, values["region"], ctx, required=True)
         fields: dict[str, Any] = {"name": values["name"], "region": region}
+        if "icb" in values:
+            fields["icb"] = collect(_icb, values["icb"])
         if values.get("status"):
             fields["status"] = collect(parse_choice, "status", values["status"], Trust.STATUS_CHOICES)
         if "in_study_set" in values:
@@ -96,5 +104,66 @@ class TeamImport(ImportKind):
         return "created"
 
 
+def _region(text: str, ctx: ImportContext, *, required: bool = False) -> Region | None:
+    wanted = text.strip().lower()
+    if not wanted and not required:
+        return None
+    regions = ctx.cache.setdefault("regions", list(Region.objects.all()))
+    region = next((r for r in regions if wanted in (r.name.lower(), r.code.lower())), None)
+    if region is None:
+        raise RowError("region", "is not an NHS England region name or code (e.g. 'London' or 'Y56')")
+    return region
+
+
+def _icb(text: str) -> Organisation | None:
+    code = text.strip().upper()
+    if not code:
+        return None
+    icb = Organisation.objects.filter(kind=Organisation.ICB, ods_code=code).first()
+    if icb is None:
+        raise RowError("icb", f"{code} is not the ODS code of an integrated care board on the organisations list")
+    return icb
+
+
+class OrganisationImport(ImportKind):
+    key = "organisations"
+    title = "Organisations"
+    description = (
+        "Add organisations outside the trust register (ICBs, local authorities, charities, education "
+        "providers...) or update them: matched on ODS code, or on kind and name when a row has no code. "
+        "Researchers and administrators."
+    )
+    fields = [
+        model_field(Organisation, "kind", synonyms=("type", "organisation type", "kind of organisation")),
+        model_field(Organisation, "name", synonyms=("organisation", "organisation name")),
+        model_field(Organisation, "ods_code", synonyms=("ods", "code", "org code", "organisation code")),
+        model_field(Organisation, "region", synonyms=("nhs england region", "region code")),
+        model_field(Organisation, "website", synonyms=("web site", "url")),
+        model_field(Organisation, "source", synonyms=("where seen",)),
+    ]
+
+    def may_use(self, user: Any, trust: Any = None) -> bool:
+        return policy.is_curator(user)
+
+    def done_url(self, trust: Any = None) -> str:
+        return reverse("organisations:organisations")
+
+    def import_row(self, values: dict[str, str], ctx: ImportContext) -> str:
+        collect = Collector()
+        kind = collect(parse_choice, "kind", values["kind"], Organisation.KIND_CHOICES)
+        fields: dict[str, Any] = {}
+        if "region" in values:
+            fields["region"] = collect(_region, values["region"], ctx)
+        collect.check()
+        for name in ("website", "source"):
+            if name in values:
+                fields[name] = values[name].strip()
+        _, created = services.save_organisation(
+            actor=ctx.actor, kind=kind, name=values["name"], ods_code=values.get("ods_code", ""), **fields
+        )
+        return "created" if created else "updated"
+
+
 register(TrustImport())
 register(TeamImport())
+register(OrganisationImport())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -126,6 +127,11 @@ class Trust(models.Model):
     def is_active(self) -> bool:
         return self.status == self.ACTIVE
 
+    def clean(self) -> None:
+        # limit_choices_to guards forms only; imports and loaders set the link through full_clean.
+        if self.icb_id is not None and self.icb.kind != Organisation.ICB:
+            raise ValidationError({"icb": f"{self.icb.name} is not an integrated care board."})
+
 
 class Team(models.Model):
     """A team or service within a trust. Private to the trust unless marked shared."""
@@ -233,6 +239,23 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:organisation", args=[self.pk])
+
     @property
     def kind_label(self) -> str:
         return self.KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def is_icb(self) -> bool:
+        return self.kind == self.ICB
+
+    def source_parts(self) -> list[str]:
+        """The sources, one per item: the data files separate them with " ; "."""
+        return [part.strip() for part in self.source.split(" ; ") if part.strip()]
+
+    def clean(self) -> None:
+        self.name = (self.name or "").strip()
+        self.ods_code = (self.ods_code or "").strip().upper()
+        if self.kind == self.ICB and not self.ods_code:
+            raise ValidationError({"ods_code": "An integrated care board has an ODS code: give it."})

@@ -1,4 +1,5 @@
-"""Every change to regions, trusts and teams goes through these functions."""
+"""Every change to regions, trusts, teams and the organisations outside the register goes through these
+functions, and the reference loader reads the data files (`data/README.md` names their sources)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.db import transaction
 
 from newroles.accounts import policy
 from newroles.audit.writes import create_row, delete_row, update_row
-from newroles.organisations.models import Region, Team, Trust
+from newroles.organisations.models import Organisation, Region, Team, Trust
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -75,6 +76,52 @@ def save_region(*, actor: Any, code: str, message: str = "", **fields: Any) -> R
     return update_row(actor, existing, fields, message=message)
 
 
+# Organisations outside the register ----------------------------------------------------------------
+
+
+def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
+    """Codes in capitals and names without stray spaces, before the model's validators see them."""
+    out = dict(fields)
+    if "ods_code" in out:
+        out["ods_code"] = (out["ods_code"] or "").strip().upper()
+    if "name" in out:
+        out["name"] = (out["name"] or "").strip()
+    return out
+
+
+def create_organisation(*, actor: Any, message: str = "", **fields: Any) -> Organisation:
+    """Add an organisation (an ICB, a local authority, a charity...). Curators only: its change rule."""
+    return create_row(actor, Organisation(**_normalised(fields)), message=message)
+
+
+def update_organisation(*, actor: Any, organisation: Organisation, message: str = "", **changes: Any) -> Organisation:
+    return update_row(actor, organisation, _normalised(changes), message=message)
+
+
+def find_organisation(*, kind: str, name: str, ods_code: str = "") -> Organisation | None:
+    """The organisation a row means: by ODS code when it has one, else by kind and name (any case)."""
+    code = ods_code.strip().upper()
+    if code:
+        return Organisation.objects.filter(ods_code=code).first()
+    return Organisation.objects.filter(kind=kind, name__iexact=name.strip()).first()
+
+
+def save_organisation(
+    *, actor: Any, kind: str, name: str, ods_code: str = "", message: str = "", **fields: Any
+) -> tuple[Organisation, bool]:
+    """Create the organisation or update the one `find_organisation` finds. Returns (organisation, created)."""
+    existing = find_organisation(kind=kind, name=name, ods_code=ods_code)
+    values = {"kind": kind, "name": name, "ods_code": ods_code, **fields}
+    if existing is None:
+        return create_organisation(actor=actor, message=message, **values), True
+    return update_organisation(actor=actor, organisation=existing, message=message, **values), False
+
+
+def set_trust_icb(*, actor: Any, trust: Trust, icb: Organisation | None, message: str = "") -> Trust:
+    """Link a trust to the ICB its headquarters sit in (administrators: the trust register's rule)."""
+    return update_row(actor, trust, {"icb": icb}, message=message)
+
+
 # Reference data ------------------------------------------------------------------------------------
 
 
@@ -129,11 +176,12 @@ def parse_trust_row(row: dict[str, str], known_codes: set[str] = frozenset()) ->
 
 
 def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
-    """Load the regions and the trust register from the project's data files. Idempotent.
+    """Load the regions, the trust register and the ICBs with each trust's ICB from the project's data
+    files. Idempotent.
 
     Returns counts of rows created and updated.
     """
-    counts = {"regions": 0, "trusts_created": 0, "trusts_updated": 0}
+    counts = {"regions": 0, "trusts_created": 0, "trusts_updated": 0, "icbs_created": 0, "icbs_updated": 0}
     message = "reference data: organisations/data"
     with transaction.atomic():
         with open(DATA_DIR / "regions.tsv", encoding="utf-8") as fh:
@@ -152,8 +200,13 @@ def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
             raw = list(csv.DictReader(fh, delimiter="\t"))
         known = {r["ods_code"].strip() for r in raw}
         rows = [parse_trust_row(r, known) for r in raw]
+        # The ICBs first, so each trust is saved with its ICB in the same change.
+        icb_rows, links = read_icb_files(DATA_DIR, trust_codes=known)
+        icbs, counts["icbs_created"], counts["icbs_updated"] = _save_icbs(actor, icb_rows, message)
         before = {t.ods_code: t for t in Trust.objects.all()}
         for r in rows:
+            # A trust the links file leaves out keeps whatever ICB an administrator gave it.
+            icb = {"icb": icbs[links[r.ods_code]]} if r.ods_code in links else {}
             trust, created = save_trust(
                 actor=actor,
                 ods_code=r.ods_code,
@@ -165,6 +218,7 @@ def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
                 in_study_set=r.in_study_set,
                 source=r.source,
                 message=message,
+                **icb,
             )
             if created:
                 counts["trusts_created"] += 1
@@ -181,5 +235,114 @@ def load_reference(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
 
 
 def _changed(old: Trust, new: Trust) -> bool:
-    fields = ("name", "region_id", "status", "status_note", "closed_on", "in_study_set", "source")
+    fields = ("name", "region_id", "status", "status_note", "closed_on", "in_study_set", "source", "icb_id")
     return any(getattr(old, f) != getattr(new, f) for f in fields)
+
+
+# Integrated care boards ----------------------------------------------------------------------------
+
+ICB_FILE = "integrated_care_boards.tsv"
+TRUST_ICB_FILE = "trust_icbs.tsv"
+_ODS = re.compile(r"^[A-Z0-9]{3,10}$")
+
+
+class ReferenceDataError(ValueError):
+    """A data file has bad rows; `problems` names each one (file, line, column, reason)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("The ICB data files have problems, so nothing was loaded:\n" + "\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class IcbRow:
+    ods_code: str
+    name: str
+    region: Region
+    source: str
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def read_icb_files(data_dir: Path, *, trust_codes: set[str]) -> tuple[list[IcbRow], dict[str, str]]:
+    """The ICBs and the trust -> ICB links (trust code -> ICB code) of the data files, every bad row reported
+    at once. A link must name one of `trust_codes`.
+
+    Raises ReferenceDataError listing every problem; line numbers count the header as line 1.
+    """
+    problems: list[str] = []
+    regions = {key.lower(): r for r in Region.objects.all() for key in (r.name, r.code)}
+    icbs: list[IcbRow] = []
+    seen: set[str] = set()
+    for line, row in enumerate(_read_tsv(data_dir / ICB_FILE), start=2):
+        where = f"{ICB_FILE} line {line}"
+        code, name = (row.get("ods_code") or "").strip(), (row.get("name") or "").strip()
+        region = regions.get((row.get("region") or "").strip().lower())
+        if not _ODS.match(code):
+            problems.append(f"{where}, column ods_code: {code!r} is not an ODS code (3 to 10 capitals or digits)")
+        elif code in seen:
+            problems.append(f"{where}, column ods_code: {code} is listed twice")
+        if not name or len(name) > 200:
+            problems.append(f"{where}, column name: give the ICB's name (at most 200 characters)")
+        if region is None:
+            problems.append(f"{where}, column region: {row.get('region')!r} is not an NHS England region")
+        seen.add(code)
+        if region is not None:
+            icbs.append(IcbRow(code, name, region, (row.get("source") or "").strip()))
+    links: dict[str, str] = {}
+    for line, row in enumerate(_read_tsv(data_dir / TRUST_ICB_FILE), start=2):
+        where = f"{TRUST_ICB_FILE} line {line}"
+        trust, icb = (row.get("trust_ods_code") or "").strip(), (row.get("icb_ods_code") or "").strip()
+        if trust not in trust_codes:
+            problems.append(f"{where}, column trust_ods_code: {trust!r} is not a trust in the register")
+        elif trust in links:
+            problems.append(f"{where}, column trust_ods_code: {trust} is listed twice")
+        if icb not in seen:
+            problems.append(f"{where}, column icb_ods_code: {icb!r} is not an ICB in {ICB_FILE}")
+        links.setdefault(trust, icb)
+    if problems:
+        raise ReferenceDataError(problems)
+    return icbs, links
+
+
+def _save_icbs(actor: Any, rows: list[IcbRow], message: str) -> tuple[dict[str, Organisation], int, int]:
+    """Create or update the ICBs (matched on ODS code). Returns them by code, and how many were created
+    and updated."""
+    existing = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=[r.ods_code for r in rows])}
+    by_code: dict[str, Organisation] = {}
+    created = updated = 0
+    for r in rows:
+        values = {"kind": Organisation.ICB, "name": r.name, "region": r.region, "source": r.source}
+        old = existing.get(r.ods_code)
+        if old is None:
+            by_code[r.ods_code] = create_organisation(actor=actor, ods_code=r.ods_code, message=message, **values)
+            created += 1
+            continue
+        if (old.kind, old.name, old.region_id, old.source) != (Organisation.ICB, r.name, r.region.pk, r.source):
+            update_organisation(actor=actor, organisation=old, message=message, **values)
+            updated += 1
+        by_code[r.ods_code] = old
+    return by_code, created, updated
+
+
+def load_icbs(*, actor: Any = policy.SYSTEM, data_dir: Path = DATA_DIR) -> dict[str, int]:
+    """Load the ICB files on their own, against the trusts already in the register: the ICBs, then each
+    listed trust's ICB. `load_reference` does the same as it loads the trusts.
+
+    Idempotent: unchanged rows write nothing. The files are read and checked whole before anything is
+    written, so one bad row loads nothing.
+    """
+    rows, links = read_icb_files(data_dir, trust_codes=set(Trust.objects.values_list("ods_code", flat=True)))
+    message = "reference data: organisations/data"
+    with transaction.atomic():
+        icbs, created, updated = _save_icbs(actor, rows, message)
+        counts = {"icbs_created": created, "icbs_updated": updated, "trust_icbs_set": 0}
+        for trust in Trust.objects.filter(ods_code__in=links):
+            icb = icbs[links[trust.ods_code]]
+            if trust.icb_id != icb.pk:
+                set_trust_icb(actor=actor, trust=trust, icb=icb, message=message)
+                counts["trust_icbs_set"] += 1
+    return counts

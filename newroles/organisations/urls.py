@@ -14,4 +14,8 @@ urlpatterns = [
     path("trusts/<str:ods_code>/teams/<int:pk>/", views.team, name="team"),
     path("trusts/<str:ods_code>/teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
     path("trusts/<str:ods_code>/teams/<int:pk>/delete/", views.team_delete, name="team_delete"),
+    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/add/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation, name="organisation"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
 ]

@@ -1,4 +1,5 @@
-"""Pages for regions, trusts and teams. Each view's first lines decide access through the policy."""
+"""Pages for regions, trusts, teams and the organisations outside the register. Each view's first lines
+decide access through the policy."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,9 +17,11 @@ from newroles.accounts import policy
 from newroles.lib.exports import download
 from newroles.lib.forms import form_copy
 from newroles.organisations import services
-from newroles.organisations.filters import TrustFilter
-from newroles.organisations.forms import TeamForm, TrustContactForm
-from newroles.organisations.models import Region, Team, Trust
+from newroles.organisations.filters import OrganisationFilter, TrustFilter
+from newroles.organisations.forms import OrganisationForm, TeamForm, TrustContactForm
+from newroles.organisations.models import Organisation, Region, Team, Trust
+
+PAGE_SIZE = 50
 
 
 def regions(request: HttpRequest) -> HttpResponse:
@@ -33,14 +37,16 @@ def regions(request: HttpRequest) -> HttpResponse:
 def region(request: HttpRequest, code: str) -> HttpResponse:
     obj = get_object_or_404(Region, code=code)
     trusts = obj.trusts.select_related("successor").order_by("status", "name")
-    return render(request, "organisations/region.html", {"region": obj, "trusts": trusts})
+    icbs = obj.organisations.filter(kind=Organisation.ICB).order_by("name")
+    return render(request, "organisations/region.html", {"region": obj, "trusts": trusts, "icbs": icbs})
 
 
 def trusts(request: HttpRequest) -> HttpResponse:
     filterset = TrustFilter(request.GET, queryset=Trust.objects.select_related("region", "successor"))
     qs = filterset.qs.order_by("region__sort_order", "name")
     if request.GET.get("format") in ("csv", "xlsx"):
-        headers = ["ODS code", "Name", "Region", "Status", "Note", "Successor", "In study set", "Website"]
+        # "ICB" holds the ICB's ODS code, so an administrator can edit the file and import it again.
+        headers = ["ODS code", "Name", "Region", "Status", "Note", "Successor", "In study set", "Website", "ICB"]
         rows = (
             [
                 t.ods_code,
@@ -51,8 +57,9 @@ def trusts(request: HttpRequest) -> HttpResponse:
                 t.successor.ods_code if t.successor else "",
                 t.in_study_set,
                 t.website,
+                t.icb.ods_code if t.icb else "",
             ]
-            for t in qs
+            for t in qs.select_related("icb")
         )
         return download("trusts", headers, rows, request.GET["format"])
     grouped = [(r, list(ts)) for r, ts in groupby(qs, key=lambda t: t.region)]
@@ -61,7 +68,7 @@ def trusts(request: HttpRequest) -> HttpResponse:
 
 
 def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
-    obj = get_object_or_404(Trust.objects.select_related("region", "successor"), ods_code=ods_code.upper())
+    obj = get_object_or_404(Trust.objects.select_related("region", "successor", "icb"), ods_code=ods_code.upper())
     teams = policy.visible(request.user, obj.teams.all())
     return render(
         request,
@@ -156,3 +163,71 @@ def team_delete(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
     services.delete_team(actor=request.user, team=obj)
     messages.success(request, f"Team '{name}' removed.")
     return redirect("organisations:teams", ods_code)
+
+
+# Organisations outside the register ----------------------------------------------------------------
+
+
+def organisations(request: HttpRequest) -> HttpResponse:
+    base = Organisation.objects.select_related("region").annotate(trust_count=Count("icb_trusts"))
+    filterset = OrganisationFilter(request.GET, queryset=base)
+    # Kinds in the order the model lists them (ICBs first), not alphabetically by their keys.
+    kind_order = Case(*(When(kind=k, then=i) for i, (k, _) in enumerate(Organisation.KIND_CHOICES)))
+    qs = filterset.qs.order_by(kind_order, "name")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        # The import's own column names, so a downloaded file can be edited and imported again.
+        headers = ["Kind", "Name", "ODS code", "Region", "Website", "Source"]
+        rows = ([o.kind_label, o.name, o.ods_code, o.region.name if o.region else "", o.website, o.source] for o in qs)
+        return download("organisations", headers, rows, request.GET["format"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/organisations.html",
+        {"filter": filterset, "page": page, "is_curator": policy.is_curator(request.user)},
+    )
+
+
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
+    trusts = obj.icb_trusts.select_related("successor").order_by("status", "name") if obj.is_icb else None
+    return render(
+        request,
+        "organisations/organisation.html",
+        {"organisation": obj, "trusts": trusts, "is_curator": policy.is_curator(request.user)},
+    )
+
+
+def _require_curator(request: HttpRequest) -> None:
+    if not policy.is_curator(request.user):
+        raise PermissionDenied("Only the research team and administrators change the organisations list.")
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    _require_curator(request)
+    form = OrganisationForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_organisation(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{created.name} added.")
+            return redirect(created)
+    return render(request, "organisations/organisation_form.html", {"form": form, "organisation": None})
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_curator(request)
+    obj = get_object_or_404(Organisation, pk=pk)
+    form = OrganisationForm(request.POST or None, instance=form_copy(obj))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(actor=request.user, organisation=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{obj.name} saved.")
+            return redirect(obj)
+    return render(request, "organisations/organisation_form.html", {"form": form, "organisation": obj})

@@ -111,7 +111,10 @@ def exact_alias_match(trust: Trust | None, title: str) -> Role | None:
     key = normalise_title(title or "")
     if not key:
         return None
-    owners = Q(trust__isnull=True) | Q(trust=trust) if trust is not None else Q(trust__isnull=True)
+    # A national alias whose title could mean several roles ("NA", "Approved Clinician") is not an answer
+    # on its own: the normaliser settles it only with a code. A trust's own alias is its word for its post.
+    national = Q(trust__isnull=True) if not pure.is_ambiguous_title(title) else Q(pk__in=[])
+    owners = national | Q(trust=trust) if trust is not None else national
     aliases = list(RoleAlias.objects.filter(owners, normalised=key, status=RoleAlias.APPROVED).select_related("role"))
     aliases.sort(key=lambda a: a.trust_id is None)  # the trust's own alias wins over a national one
     if aliases:

@@ -19,6 +19,7 @@ from newroles.lib.markdown import render_markdown
 from newroles.lib.tabular import too_large_message
 from newroles.organisations.models import Trust
 from newroles.roles import pack_exchange, services
+from newroles.roles.crosswalk import crosswalk
 from newroles.roles.filters import DocumentFilter, RoleFilter
 from newroles.roles.forms import (
     AdoptForm,
@@ -118,6 +119,8 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "pen": {k: render_markdown(getattr(role, f"pen_{k}")) for k in ("what", "why", "challenges")},
             "is_curator": policy.is_curator(user),
             "can_adopt": national is not None and _editable_trusts(user).exists(),
+            # Page panels get this context; "roles.role.coding" is shown with the coding proposal.
+            "coding": crosswalk().for_role(role.slug),
         },
     )
 

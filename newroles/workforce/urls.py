@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newroles.workforce import views
+from newroles.workforce import crosswalk_views, views
 
 app_name = "workforce"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("workforce/national/", views.national, name="national"),
     path("workforce/national/quality/", views.national_quality, name="national_quality"),
     path("workforce/catalogue-proposals/", views.aliases, name="aliases"),
+    path("workforce/coding-proposal/", crosswalk_views.coding_crosswalk, name="crosswalk"),
     path("workforce/<str:ods_code>/", views.trust, name="trust"),
     path("workforce/<str:ods_code>/import/", views.upload, name="upload"),
     path("workforce/<str:ods_code>/extracts/<int:pk>/", views.import_detail, name="import"),

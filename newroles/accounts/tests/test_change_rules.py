@@ -113,6 +113,7 @@ def test_derived_rows_are_the_systems_alone(eve, rita, private_team) -> None:
 
 def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     """One row of each trust-owned model in the trust, made by the system (parents only for the target trust)."""
+    from newroles.forewarning.models import CalendarFeed
     from newroles.mapping.models import Deployment, Engagement
     from newroles.roles import services as roles
     from newroles.roles.models import DocumentVersion, PackComponent, RolePack, SearchEntry, SharedDocument
@@ -156,6 +157,7 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
         ),
     )  # fmt: skip
     w["mapping.Engagement"] = create_row(SYSTEM, Engagement(trust=trust, phase="phase1_interview"))
+    w["forewarning.CalendarFeed"] = create_row(SYSTEM, CalendarFeed(trust=trust, token=f"feed-token-{tag}"))
     w["imports.ImportRun"] = create_row(
         SYSTEM,
         ImportRun(token=f"t-{tag}", kind="teams", filename="t.csv", user=person, trust=trust, mapping={"name": "Team"}),
@@ -234,7 +236,7 @@ def test_a_forged_parent_id_cannot_move_a_row_into_another_trust(model, worlds, 
     hop, parent_label = _parent_model_label(model)
     target = there[parent_label]
     rule = change_rules.rule_of(model)
-    actor = alice if rule in ("membership", "invitation") else eve  # alice manages TAH; eve edits it
+    actor = alice if rule in ("membership", "invitation", "trust_manager") else eve  # alice manages TAH; eve edits
     if label in NOT_DECIDED_BY_TRUST:
         assert NOT_DECIDED_BY_TRUST[label] == rule
     else:

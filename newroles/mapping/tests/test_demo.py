@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from newroles.conftest import client_for
 from newroles.demo.services import load_demo
+from newroles.forewarning.demo import load_forewarning_demo
 from newroles.mapping import services
 from newroles.mapping.demo import load_mapping_demo
 from newroles.mapping.models import Deployment, Engagement
@@ -107,6 +108,7 @@ def test_the_demo_is_deterministic_and_loads_once(demo):
     Deployment.objects.all().delete()
     Engagement.objects.all().delete()
     load_mapping_demo()
+    load_forewarning_demo()  # the whole demo also plans two roles at Sheffield, after the map
     assert sorted(Deployment.objects.values_list("trust__ods_code", "local_title", "status")) == first
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,9 +19,11 @@ from newroles.mapping.tests.helpers import deploy
 def page_cache(settings):
     settings.PAGE_CACHE = True
     cache._entries.clear()
+    cache._computing.clear()
     cache._version = None
     yield
     cache._entries.clear()
+    cache._computing.clear()
     cache._version = None
 
 
@@ -74,3 +79,52 @@ def test_the_version_changes_with_every_audited_write(db, sheffield):
     before = cache.data_version()
     deploy(sheffield, "Peer Support Worker", "peer_support_worker", status="active")
     assert cache.data_version() != before
+
+
+def test_the_deployments_export_is_written_once_per_filter_until_a_write(page_cache, olive, sheffield, monkeypatch):
+    from newroles.mapping import views
+
+    deploy(sheffield, "Peer Support Worker", "peer_support_worker", status="active")
+    written = []
+    real = views._export_row
+    monkeypatch.setattr(views, "_export_row", lambda d: written.append(d.pk) or real(d))
+    client = client_for(olive)
+    first = client.get("/map/deployments/?format=csv")
+    assert client.get("/map/deployments/?format=csv").content == first.content
+    assert len(written) == 1
+    assert first["Content-Disposition"] == 'attachment; filename="deployments.csv"'
+    client.get("/map/deployments/?format=csv&status=planned")  # another filter: its own file
+    assert len(written) == 1  # nothing planned, so no row written, but not the cached file either
+    assert b"Peer Support Worker" not in client.get("/map/deployments/?format=csv&status=planned").content
+    deploy(sheffield, "Recovery Worker Plus", "peer_support_worker", status="active")
+    assert b"Recovery Worker Plus" in client.get("/map/deployments/?format=csv").content
+
+
+def test_a_cached_export_never_shows_an_outsider_a_members_figures(page_cache, olive, eve, sheffield):
+    deploy(sheffield, "Peer Support Worker", "peer_support_worker", status="active", headcount=3,
+           figures_source="staff_record")  # fmt: skip
+    member = client_for(eve).get("/map/deployments/?format=csv").content.decode()
+    outsider = client_for(olive).get("/map/deployments/?format=csv").content.decode()
+    row = next(line for line in member.splitlines() if "Peer Support Worker" in line)
+    assert ",3," in row
+    row = next(line for line in outsider.splitlines() if "Peer Support Worker" in line)
+    assert ",3," not in row and ",*," in row
+
+
+def test_threads_asking_for_one_key_compute_it_once(page_cache, monkeypatch):
+    monkeypatch.setattr(cache, "data_version", lambda: (1, None))  # no database in the threads
+    calls = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.2)
+        return "figures"
+
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.until_change("k", slow))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["figures"] * 4
+    assert len(calls) == 1

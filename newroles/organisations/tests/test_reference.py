@@ -62,7 +62,7 @@ def test_only_closed_trusts_have_successors(db):
 def test_loading_again_changes_nothing_and_records_nothing(db):
     records = ChangeRecord.objects.count()
     counts = services.load_reference()
-    assert counts == {"regions": 7, "trusts_created": 0, "trusts_updated": 0}
+    assert counts == {"regions": 7, "trusts_created": 0, "trusts_updated": 0, "icbs_created": 0, "icbs_updated": 0}
     assert ChangeRecord.objects.count() == records
     assert Trust.objects.count() == 55
 
@@ -83,7 +83,9 @@ def test_the_command_reports_counts(db, settings, capsys):
     settings.REFERENCE_LOADERS = ["newroles.organisations.services.load_reference"]
     records = ChangeRecord.objects.count()
     call_command("load_reference")
-    assert "organisations: regions: 7, trusts created: 0, trusts updated: 0" in capsys.readouterr().out
+    assert (
+        "organisations: regions: 7, trusts created: 0, trusts updated: 0, icbs created: 0, icbs updated: 0"
+    ) in capsys.readouterr().out
     assert ChangeRecord.objects.count() == records
 
 

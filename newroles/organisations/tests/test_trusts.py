@@ -85,7 +85,7 @@ def test_the_trust_list_exports_csv_and_xlsx(olive, private_team, shared_team):
     response = _trusts(olive, format="csv", region="Y63")
     assert response["Content-Disposition"] == 'attachment; filename="trusts.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["ODS code", "Name", "Region", "Status", "Note", "Successor", "In study set", "Website"]
+    assert rows[0] == ["ODS code", "Name", "Region", "Status", "Note", "Successor", "In study set", "Website", "ICB"]
     assert len(rows) == 1 + 8
     assert {r[2] for r in rows[1:]} == {"North East and Yorkshire"}
 

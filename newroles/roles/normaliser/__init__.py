@@ -5,7 +5,7 @@ benchmark share it. What builds it from the database (the catalogue's aliases an
 own titles) is `newroles.roles.titles`.
 """
 
-from .cleaning import CleanedTitle, clean_title
+from .cleaning import CleanedTitle, clean_title, is_ambiguous_title
 from .codes import OccupationCode, load_occupation_codes
 from .engine import METHODS, Match, Normaliser
 from .files import OUTPUT_COLUMNS, load_catalogue_roles, normalise_csv
@@ -23,6 +23,7 @@ __all__ = [
     "Normaliser",
     "OccupationCode",
     "clean_title",
+    "is_ambiguous_title",
     "load_catalogue_roles",
     "load_occupation_codes",
     "names_a_post_outside_the_catalogue",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .tables import (
     _ABBREVIATIONS,
+    _AMBIGUOUS_TITLES,
     _PA_CLINICAL,
     _PA_PERSONAL,
     _SENIORITY,
@@ -201,3 +202,10 @@ def clean_title(title: str | None) -> CleanedTitle:
         if kept:
             segments.append(" ".join(kept))
     return CleanedTitle(tuple(segments), in_training, band, psychiatry_doctor)
+
+
+def is_ambiguous_title(title: str) -> bool:
+    """Whether a title, cleaned, is one that could mean more than one role ("NA", "Approved Clinician"):
+    the normaliser answers it only with a code as evidence, and so must every exact-title lookup."""
+    segments = clean_title(title or "").segments
+    return bool(segments) and segments[0] in _AMBIGUOUS_TITLES

@@ -62,12 +62,14 @@ from .scores import (
     FUZZY_MARGIN,
     MAX_COMBINED_CONFIDENCE,
     SETTLED_BY_CODE_FLOOR,
+    SETTLED_BY_STAFF_GROUP,
     WORD_CORRECTION_RATIO,
 )
 from .tables import (
     _AMBIGUOUS_TITLES,
     _EXTRA_STAFF_GROUPS,
     _GENERIC_WORDS,
+    _HELD_WITH_A_PROFESSION,
     _NOT_A_ROLE_RE,
     _NOT_ALIAS_KEYS,
     _QUALIFIER_PHRASES,
@@ -296,6 +298,14 @@ class Normaliser(_CodeEvidence):
             # Only an ambiguous phrase ("Associate Psychologist (Adult)"): its possible roles.
             possible = _AMBIGUOUS_TITLES[slugs[0][len(_AMBIGUOUS_MARK) :]]
             return None, tuple(s for s in possible if s in self._roles)
+        # An ambiguous phrase that qualifies a profession named beside it ("Clinical Psychologist
+        # (Approved Clinician)") means its qualifier role; the refines table then picks between them, so a
+        # consultant psychiatrist who is the responsible clinician stays a psychiatrist.
+        roles += [
+            _QUALIFIER_PHRASES[s[len(_AMBIGUOUS_MARK) :]]
+            for s in slugs
+            if s.startswith(_AMBIGUOUS_MARK) and _QUALIFIER_PHRASES.get(s[len(_AMBIGUOUS_MARK) :]) in self._roles
+        ]
         distinct = list(dict.fromkeys(roles))
         if len(distinct) <= 1:
             return (distinct[0] if distinct else None), tuple(distinct)
@@ -496,14 +506,10 @@ class Normaliser(_CodeEvidence):
             return answer(slug, result.confidence, result.method, False, training)
 
         if result.kind == "ambiguous":
-            # A code that names one of the title's possible roles settles it.
-            possible = {c[0] for c in result.candidates}
-            settling = [e for e in evidence if e.slug in possible]
-            if settling:
-                best = max(settling, key=lambda e: e.strength)
-                return answer(
-                    best.slug, max(best.strength, SETTLED_BY_CODE_FLOOR), "code", False, training or best.in_training
-                )
+            settled = self._settle(tuple(c[0] for c in result.candidates), evidence)
+            if settled is not None:
+                slug, conf, in_training = settled
+                return answer(slug, conf, "code", False, training or in_training)
             return answer(None, 0.0, "abstain", False, training)
 
         if result.kind == "negative":
@@ -516,6 +522,31 @@ class Normaliser(_CodeEvidence):
             factor = CODE_ONLY_UNKNOWN_FACTOR if result.kind == "unknown" else CODE_ONLY_GENERIC_FACTOR
             return answer(code.slug, code.strength * factor, "code", False, training or code.in_training)
         return answer(None, 0.0, "abstain", False, training)
+
+    def _settle(self, possible: tuple[str, ...], evidence: tuple[_Evidence, ...]) -> tuple[str, float, bool] | None:
+        """Which of an ambiguous title's possible roles the codes settle it on: (slug, confidence, in
+        training), or None when they say nothing that tells the roles apart.
+
+        In order: a code naming one of the roles; a code naming the profession one of them is held on
+        top of ("Approved Clinician" coded as a mental health nurse is a multi-professional approved
+        clinician, since a nurse cannot be the psychiatrist); a code whose staff group fits only one of
+        them (a non-medical code against a medical one), which answers below review level.
+        """
+        naming = [e for e in evidence if e.slug in possible]
+        if naming:
+            best = max(naming, key=lambda e: e.strength)
+            return best.slug, max(best.strength, SETTLED_BY_CODE_FLOOR), best.in_training  # type: ignore[return-value]
+        for e in sorted(evidence, key=lambda e: -e.strength):
+            held = [s for s in possible if s in _HELD_WITH_A_PROFESSION and e.slug in _REFINES.get(s, ())]
+            if len(held) == 1:
+                return held[0], max(e.strength, SETTLED_BY_CODE_FLOOR), False
+        for e in evidence:
+            if e.group is None:
+                continue
+            fitting = [s for s in possible if e.group in self._groups[s]]
+            if len(fitting) == 1:
+                return fitting[0], SETTLED_BY_STAFF_GROUP, False
+        return None
 
     def normalise_many(self, rows: Iterable[Mapping[str, Any] | Sequence[Any]]) -> list[Match]:
         """Normalise rows, each a mapping with `title` (and optional `job_role`, `occupation_code`) or a

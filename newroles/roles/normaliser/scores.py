@@ -60,6 +60,10 @@ AGREEING_CODES_CAP = 0.95
 # this confidence: the title has narrowed the roles and the code picks one, so the answer is counted
 # without review (review is below 0.8).
 SETTLED_BY_CODE_FLOOR = 0.8
+# A code that names no role but whose staff group fits only one of an ambiguous title's roles ("Approved
+# Clinician" with a therapist's code is not the psychiatrist) answers with this: above ANSWER_THRESHOLD,
+# below review level, because a staff group is weaker evidence than a code naming the role.
+SETTLED_BY_STAFF_GROUP = 0.7
 # A title and a code that agree combine as independent evidence, 1 - (1 - title) * (1 - code), capped
 # here: no answer is certain, and a cap keeps agreeing answers comparable with one another.
 MAX_COMBINED_CONFIDENCE = 0.995

@@ -71,8 +71,8 @@ _NOT_A_ROLE_RE = re.compile(
     r"paediatric\s+nurse|school\s+nurse|district\s+nurse|practice\s+nurse|theatre\s+nurse|nursery\s+nurse|"
     r"physical\s+health\s+nurse|infection\s+(?:prevention\s+|control\s+)+nurse|tissue\s+viability|"
     r"occupational\s+health|"
-    r"assistant\s+practitioner|technical\s+instructor|educator|facilitator|"
-    r"trainer|tutor|lecturer|teacher|employment\s+(?:specialist|advisor|adviser)|housing|"
+    r"technical\s+instructor|educator|facilitator|"
+    r"trainer|tutor|lecturer|teacher|employment\s+(?:advisor|adviser)|housing|"
     r"care\s+coordinator|activities?\s+(?:coordinator|worker|assistant)|bed\s+manager|team\s+manager|"
     r"service\s+manager|operational|operations|"
     # Support posts to a profession are not that profession.

@@ -100,6 +100,17 @@ def test_pages_render(db, bob):
     assert b"Physician associate" in compare.content
 
 
+def test_role_page_and_comparison_show_both_lead_times_or_not_known(db, bob):
+    client = client_for(bob)
+    page = client.get("/roles/nursing_associate/").content.decode()
+    assert "Time to recruit a trained post-holder" in page and "Plan ahead" in page
+    assert "Time from trainee start to qualified in post" in page and "24 months" in page
+    assert 'href="https://www.nmc.org.uk/' in page  # the source is a link
+    assert "Not known" in client.get("/roles/peer_support_worker/").content.decode()  # no source: not guessed
+    compare = client.get("/roles/compare/?roles=nursing_associate&roles=peer_support_worker").content.decode()
+    assert "Trainee start to qualified in post" in compare and "24 months" in compare and "Not known" in compare
+
+
 def test_role_edit_is_403_for_trust_editors(db, alice, admin_user):
     assert client_for(alice).get("/roles/paramedic/edit/").status_code == 403
     assert client_for(admin_user).get("/roles/paramedic/edit/").status_code == 200

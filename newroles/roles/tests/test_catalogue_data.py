@@ -126,6 +126,7 @@ ROLE_KEYS = {
     "supervision",
     "supervises_others",
     "lead_time_months",
+    "lead_times",
     "typical_teams",
     "case_study",
     "pen_portrait",
@@ -258,6 +259,37 @@ def test_scalar_types(role: dict[str, Any]) -> None:
     assert 0 < role["lead_time_months"] <= 36
     first_year = role["first_year"]
     assert first_year is None or (isinstance(first_year, int) and 1948 <= first_year <= 2026)
+
+
+LEAD_TIME_KEYS = {"recruit_months", "recruit_source", "qualify_months", "qualify_source"}
+
+
+@pytest.mark.parametrize("role", roles(), ids=role_ids)
+def test_every_lead_time_figure_has_a_source_and_unknown_stays_empty(role: dict[str, Any]) -> None:
+    """Forewarning compares planned dates with these figures: each known one names a public source (with its
+    address), and a figure no source gives is null rather than a guess."""
+    lead = role["lead_times"]
+    assert set(lead) == LEAD_TIME_KEYS
+    for figure, source in (("recruit_months", "recruit_source"), ("qualify_months", "qualify_source")):
+        months = lead[figure]
+        if months is None:
+            assert lead[source] == "", f"{figure} is unknown, so {source} should be empty"
+            continue
+        assert isinstance(months, int) and not isinstance(months, bool)
+        assert 0 < months <= 120, f"{figure}={months} is outside the model's range"
+        assert isinstance(lead[source], str) and len(lead[source]) >= 40, f"{figure} has no source"
+        assert re.search(r"https?://\S+", lead[source]), f"{source} names no public address"
+
+
+def test_the_new_training_routes_have_their_programme_lengths() -> None:
+    """The roles the study calls new, whose training route is a fixed programme, each carry its length."""
+    by_slug = roles_by_slug()
+    expected = {
+        "nursing_associate": 24, "physician_associate": 24, "mental_health_wellbeing_practitioner": 12,
+        "psychological_wellbeing_practitioner": 12, "education_mental_health_practitioner": 12,
+        "childrens_wellbeing_practitioner": 12, "clinical_associate_in_psychology": 18,
+    }  # fmt: skip
+    assert {slug: by_slug[slug]["lead_times"]["qualify_months"] for slug in expected} == expected
 
 
 def test_new_roles_are_not_marked_established_and_established_roles_are() -> None:

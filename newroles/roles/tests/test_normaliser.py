@@ -29,6 +29,7 @@ from newroles.roles.normaliser import (
     Normaliser,
     OccupationCode,
     clean_title,
+    is_ambiguous_title,
     load_catalogue_roles,
     load_occupation_codes,
     normalise_csv,
@@ -224,14 +225,14 @@ def test_fuzzy_cutoff_is_calibrated(
 
 
 def test_every_catalogue_name_and_alias_resolves_to_its_role(norm: Normaliser, roles: list[dict[str, Any]]) -> None:
-    # NA, PA and AP are deliberately ambiguous (nursing assistant, personal assistant, assistant
-    # practitioner): without a code they abstain.
-    ambiguous = {"na", "pa", "ap"}
+    # NA, PA, AP and a bare approved or responsible clinician are deliberately ambiguous (nursing
+    # assistant, personal assistant, assistant practitioner, a consultant psychiatrist): without a code
+    # they abstain.
     for role in roles:
         titles = [(role["name"], False)] + [(a["title"], a["in_training"]) for a in role.get("aliases", [])]
         for title, in_training in titles:
             match = norm.normalise(title)
-            if title.lower() in ambiguous:
+            if is_ambiguous_title(title):
                 assert match.slug is None, title
                 continue
             assert match.slug == role["slug"], (title, match)
@@ -474,7 +475,8 @@ def test_personal_assistants_are_not_physician_associates(norm: Normaliser, titl
         ("Occupational Therapy Assistant", None),
         ("Pharmacy Assistant", None),
         ("Learning Disability Nurse", None),
-        ("Assistant Practitioner", None),
+        ("Assistant Practitioner", "assistant_practitioner"),
+        ("Employment Advisor", None),
         ("Family Support Worker", None),
         ("Ward Support Worker", "healthcare_support_worker"),
         ("Psychology Assistant", "assistant_psychologist"),

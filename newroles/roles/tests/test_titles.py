@@ -35,3 +35,26 @@ def test_resolve_title_tries_exact_aliases_then_the_normaliser(sheffield) -> Non
     assert titles.resolve_title(sheffield, "Snr PSW (Band 4) - Maple Ward") == psw
     assert titles.resolve_title(sheffield, "Practitioner") is None
     assert titles.resolve_title(sheffield, " ") is None
+
+
+@pytest.mark.parametrize("title", ["Approved Clinician", "Responsible Clinician", "NA", "PA", "AP"])
+def test_an_ambiguous_national_alias_is_no_answer_on_its_own(sheffield, title: str) -> None:
+    # The catalogue lists these titles as aliases, but each could mean another role too: a consultant
+    # psychiatrist is an approved clinician, NA is as often a nursing assistant.
+    assert RoleAlias.objects.filter(trust__isnull=True, normalised=title.lower()).exists()
+    assert titles.exact_alias_match(sheffield, title) is None
+    assert titles.resolve_title(sheffield, title) is None
+
+
+def test_a_trusts_own_alias_settles_an_ambiguous_title_for_that_trust(sheffield, rotherham) -> None:
+    mpac = Role.objects.get(slug="multi_professional_approved_clinician")
+    RoleAlias.objects.create(role=mpac, title="Approved Clinician", trust=sheffield)
+    assert titles.resolve_title(sheffield, "Approved Clinician") == mpac
+    assert titles.resolve_title(rotherham, "Approved Clinician") is None
+
+
+def test_the_new_band_4_and_community_roles_resolve(sheffield) -> None:
+    assert titles.resolve_title(sheffield, "Associate Practitioner").slug == "assistant_practitioner"
+    assert titles.resolve_title(sheffield, "IPS Employment Specialist - EIP").slug == "employment_specialist"
+    assert titles.resolve_title(sheffield, "Care Navigator").slug == "community_connector"
+    assert titles.resolve_title(sheffield, "Recovery Navigator") is None

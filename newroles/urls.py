@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("newroles.skillmix.urls")),
     path("", include("newroles.workforce.urls")),
     path("", include("newroles.forewarning.urls")),
+    path("", include("newroles.funding.urls")),
     path("admin/login/", admin_sign_in),  # the admin signs in through the site's throttled, two-factor sign-in
     path("admin/", admin.site.urls),
 ]

@@ -90,21 +90,24 @@ def load_demo() -> list[Persona]:
                     actor=policy.SYSTEM, trust=trusts[code], name=name, service_type=service_type,
                     description=description, is_shared=shared,
                 )  # fmt: skip
+    from newroles.organisations.demo import load_demo_organisations
+
+    load_demo_organisations()  # funding partners: an illustrative local authority and charity, and an ICB
     from newroles.mapping.demo import load_mapping_demo
 
     load_mapping_demo()  # the national map: engagements and deployments reproducing the briefing's figures
     from newroles.forewarning.demo import load_forewarning_demo
 
     load_forewarning_demo()  # forewarning: TAH's planned roles, one started too soon; illustrative events
+    from newroles.funding.demo import load_funding_demo
+
+    load_funding_demo()  # funding lines whose dates follow today, so every kind of warning shows
     from newroles.skillmix.demo import load_demo_compositions
 
     load_demo_compositions()  # skill-mix: CMHT North's posts, with a band 6 nurse vacancy to repurpose
     from newroles.workforce.demo import load_workforce_demo
 
     load_workforce_demo()  # staff record: two months of synthetic extracts for TAH and RXE, imported for real
-    from newroles.organisations.demo import load_demo_organisations
-
-    load_demo_organisations()  # funding partners: an illustrative local authority and charity, and an ICB
     from newroles.mapping.notices_demo import load_notices_demo
 
     researcher, other = (User.objects.get(email=e) for e in ("researcher@demo.test", "other@demo.test"))

@@ -104,13 +104,18 @@ def bar_chart(
     value_title: str = "",
     colour: str = NHS_BLUE,
     width: int = 520,
+    maximum: float | None = None,
 ) -> SafeString:
-    """Horizontal bars, one per row, in the rows' order, with the value printed at the end of each bar."""
+    """Horizontal bars, one per row, in the rows' order, with the value printed at the end of each bar.
+
+    `maximum` fixes the value axis's end (100 for percentages), so a chart is not read against a shorter scale.
+    """
     order = [r[category] for r in rows]
-    base = alt.Chart(_data(rows)).encode(
-        y=_category_axis(category, order, category_title),
-        x=_count_axis(value, value_title),
-    )
+    x = _count_axis(value, value_title)
+    if maximum is not None:
+        ticks = [maximum * i / 10 for i in range(11)]  # ten steps: tick labels that never run together
+        x = x.scale(domain=[0, maximum]).axis(format="d", values=ticks)
+    base = alt.Chart(_data(rows)).encode(y=_category_axis(category, order, category_title), x=x)
     bars = base.mark_bar(color=colour)
     text = base.mark_text(align="left", dx=4, fontSize=12, color=NHS_TEXT).encode(text=f"{value}:Q")
     chart = (bars + text).properties(width=width, height=alt.Step(22), description=label)
@@ -203,6 +208,63 @@ def timeline_chart(
     )
     points = base.mark_point(filled=True, size=90, color=colour, opacity=1)
     chart = points.properties(width=width, height=alt.Step(22), description=label)
+    return render(chart, label=label)
+
+
+def gantt_chart(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    category: str,
+    start: str,
+    end: str,
+    series: str,
+    series_order: Sequence[str],
+    colours: Sequence[str],
+    label: str,
+    today: str | None = None,
+    category_title: str | None = None,
+    date_title: str = "",
+    series_title: str = "",
+    width: int = 560,
+) -> SafeString:
+    """A bar per row from its `start` to its `end` (ISO dates) on a time axis, a row per category in the
+    rows' order, coloured by `series`; with `today`, a dashed rule marks that day.
+
+    An open-ended row (no end) is drawn to the chart's horizon by the caller, who says so in the table
+    beside the chart. A category may hold a line break ("Peer Worker\nICB funding"): its label is drawn on two
+    lines, each kept whole up to the label width.
+    """
+    order = [r[category] for r in rows]
+    lines = max((str(r[category]).count("\n") + 1 for r in rows), default=1)
+    # A label of several lines is drawn downwards from its tick: lift it by half its extra height to centre it.
+    axis = alt.Axis(
+        labelLimit=320, grid=True, labelExpr="split(datum.label, '\\n')", labelLineHeight=15,
+        labelOffset=-7.5 * (lines - 1),
+    )  # fmt: skip
+    bars = (
+        alt.Chart(_data(rows))
+        .mark_bar(height=14, cornerRadius=2, stroke=NHS_TEXT, strokeWidth=1)
+        .encode(
+            y=alt.Y(f"{category}:N", sort=order, title=category_title, axis=axis),
+            x=alt.X(
+                f"{start}:T",
+                title=date_title,
+                axis=alt.Axis(format="%b %Y", tickCount={"interval": "year", "step": 1}, labelAngle=0),
+            ),
+            x2=alt.X2(f"{end}:T"),
+            color=_series_colour(series, series_order, colours, series_title),
+        )
+    )
+    layers: list[Any] = [bars]
+    if today:
+        marker = alt.Chart(alt.Data(values=[{"today": today, "text": "Today"}]))
+        layers.append(marker.mark_rule(color=NHS_TEXT, strokeDash=[5, 3], strokeWidth=2).encode(x="today:T"))
+        layers.append(
+            marker.mark_text(align="left", baseline="top", dx=4, dy=-14, fontSize=12, color=NHS_TEXT).encode(
+                x="today:T", text="text:N", y=alt.value(0)
+            )
+        )
+    chart = alt.layer(*layers).properties(width=width, height=alt.Step(12 + 16 * lines), description=label)
     return render(chart, label=label)
 
 

@@ -367,6 +367,7 @@ def deployment(request: HttpRequest, pk: int) -> HttpResponse:
             _visible_teams(request.user)), pk=pk,
     )  # fmt: skip
     services.show_figures(request.user, [obj])
+    # Panels ("mapping.deployment") receive the page's context: request, deployment, trust, can_edit.
     return render(
         request,
         "mapping/deployment.html",

@@ -72,3 +72,11 @@ class VersionForm(NHSForm):
 
 class PackZipForm(NHSForm):
     file = forms.FileField(label="Role pack zip", help_text="A zip exported from newroles (manifest.json inside).")
+
+
+class PackReviewForm(NHSForm):
+    review_by = forms.DateField(
+        label="Next review by",
+        widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}, format="%Y-%m-%d"),
+        help_text="The date the pack should next be checked against its sources, for example 2027-12-31.",
+    )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from newroles.lib.bands import BAND_CHOICES, band_index
 from newroles.lib.levels import LEVEL_CHOICES
@@ -349,6 +353,17 @@ PACK_COMPONENTS = [
     ("recruitment", "Recruitment"),
     ("evaluation_evidence", "Evaluation evidence"),
 ]
+# A pack whose file or copy names no review date is checked against its sources a year after it is made:
+# the regulation, curricula and funding rules it rests on change about yearly.
+PACK_REVIEW_MONTHS = 12
+
+
+def default_review_by(today: date | None = None) -> date:
+    """PACK_REVIEW_MONTHS after today (the month's last day when that day does not exist, as 29 February)."""
+    today = today or timezone.localdate()
+    months = today.month - 1 + PACK_REVIEW_MONTHS
+    year, month = today.year + months // 12, months % 12 + 1
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
 
 
 class RolePack(models.Model):
@@ -378,6 +393,11 @@ class RolePack(models.Model):
     is_shared = models.BooleanField(default=False, help_text="A trust's copy shared with everyone signed in.")
     adopted_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="adoptions")
     adopted_version = models.PositiveIntegerField(null=True, blank=True)
+    review_by = models.DateField(
+        "review by",
+        default=default_review_by,
+        help_text="When the content is next due to be checked against its sources.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     audit_exclude = ("updated_at",)
@@ -400,6 +420,38 @@ class RolePack(models.Model):
     @property
     def is_national(self) -> bool:
         return self.trust_id is None
+
+    def review_overdue(self, today: date | None = None) -> bool:
+        """Whether the review date has passed (today counts as still in time)."""
+        return self.review_by < (today or timezone.localdate())
+
+
+class PackReviewFlag(models.Model):
+    """A reason to review a role's national pack before its review date, such as a change of regulation or
+    national guidance. Open until a curator records a review of the pack; the pack page shows the reason.
+
+    Kept by role rather than by pack version, so a flag raised on one version stays open on the next.
+    """
+
+    trust_path = None
+    change_rule = "curator"
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="review_flags")
+    reason = models.TextField(help_text="What changed and why the pack needs checking, in plain English.")
+    flagged_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a curator recorded a review of the pack; empty while open."
+    )
+
+    class Meta:
+        ordering = ["-flagged_at"]
+
+    def __str__(self) -> str:
+        return f"Review of the {self.role} pack: {self.reason[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
 
 
 class PackComponent(models.Model):

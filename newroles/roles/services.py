@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from newroles.accounts import policy
 from newroles.audit.writes import create_row, delete_row, update_row
@@ -23,12 +25,14 @@ from newroles.roles.models import (
     DocumentVersion,
     OccupationCode,
     PackComponent,
+    PackReviewFlag,
     Role,
     RoleAlias,
     RoleCode,
     RolePack,
     SearchEntry,
     SharedDocument,
+    default_review_by,
     normalise_title,
 )
 from newroles.roles.typology_facts import load_typology_facts
@@ -229,11 +233,29 @@ def component_values(value: Any) -> tuple[str, dict[str, Any]]:
     return str(value or ""), {}
 
 
+def review_date(value: Any) -> date | None:
+    """A pack file's `review_by` (a date or YYYY-MM-DD), or None when it names none."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValidationError({"review_by": f"'{value}' is not a date (use YYYY-MM-DD)."}) from exc
+
+
 @transaction.atomic
 def create_national_pack(*, actor: Any, role: Role, data: dict[str, Any]) -> RolePack:
-    """A national pack from a pack file's content (version 1, or the next version)."""
+    """A national pack from a pack file's content (version 1, or the next version).
+
+    The review date is the file's; without one a new version keeps the date of the version it replaces
+    (changing a component is not a review of the whole pack), and a first version gets the default.
+    """
     policy.require_curator(actor)
     latest = RolePack.objects.filter(role=role, trust=None).aggregate(v=Max("version"))["v"] or 0
+    previous = RolePack.objects.filter(role=role, trust=None, is_current=True).first()
+    review_by = review_date(data.get("review_by")) or (previous and previous.review_by) or default_review_by()
     pack = create_row(
         actor,
         RolePack(
@@ -243,6 +265,7 @@ def create_national_pack(*, actor: Any, role: Role, data: dict[str, Any]) -> Rol
             title=data.get("title") or f"National role pack: {role.name}",
             as_of=data.get("as_of", ""),
             status=RolePack.PUBLISHED,
+            review_by=review_by,
         ),
     )
     for older in RolePack.objects.filter(role=role, trust=None, is_current=True).exclude(pk=pack.pk):
@@ -295,6 +318,7 @@ def adopt_pack(*, actor: Any, pack: RolePack, trust: Any) -> RolePack:
             status=RolePack.DRAFT,
             adopted_from=pack,
             adopted_version=pack.version,
+            review_by=pack.review_by,
         ),
     )
     for c in pack.components.all():
@@ -334,6 +358,39 @@ def update_pack(*, actor: Any, pack: RolePack, **changes: Any) -> RolePack:
         raise PermissionDenied("You may not change this pack.")
     pack = update_row(actor, pack, changes)
     reindex_pack(pack)
+    return pack
+
+
+def flag_pack_for_review(*, actor: Any, role: Role, reason: str) -> PackReviewFlag | None:
+    """Mark a role's national pack for review before its date; the pack page shows the reason (curators).
+
+    Called when a change of regulation or national guidance affecting the role is recorded. A role with
+    no national pack has nothing to review (None); a reason already open for the role is not added twice.
+    """
+    policy.require_curator(actor)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Say what changed, so the reviewer knows what to check."})
+    if not RolePack.objects.filter(role=role, trust=None).exists():
+        return None
+    existing = PackReviewFlag.objects.filter(role=role, resolved_at=None, reason=reason).first()
+    if existing is not None:
+        return existing
+    return create_row(actor, PackReviewFlag(role=role, reason=reason), message="national pack flagged for review")
+
+
+@transaction.atomic
+def record_pack_review(*, actor: Any, pack: RolePack, review_by: date) -> RolePack:
+    """A curator has checked the current national pack: set its next review date and close its flags."""
+    policy.require_curator(actor)
+    if not (pack.is_national and pack.is_current):
+        raise ValidationError("Only the current version of a national pack is reviewed.")
+    if review_by <= timezone.localdate():
+        raise ValidationError({"review_by": "The next review date must be after today."})
+    pack = update_row(actor, pack, {"review_by": review_by}, message="national pack reviewed")
+    now = timezone.now()
+    for flag in PackReviewFlag.objects.filter(role=pack.role, resolved_at=None):
+        update_row(actor, flag, {"resolved_at": now}, message="national pack reviewed")
     return pack
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
@@ -26,6 +29,7 @@ from newroles.roles.forms import (
     ComponentForm,
     DocumentSharingForm,
     DocumentUploadForm,
+    PackReviewForm,
     PackZipForm,
     RoleForm,
     VersionForm,
@@ -34,6 +38,7 @@ from newroles.roles.models import (
     ROLE_EDITABLE_FIELDS,
     DocumentVersion,
     PackComponent,
+    PackReviewFlag,
     Role,
     RoleAlias,
     RoleCode,
@@ -162,10 +167,40 @@ def search(request: HttpRequest) -> HttpResponse:
 # Packs --------------------------------------------------------------------------------------------
 
 
+def packs(request: HttpRequest) -> HttpResponse:
+    """The current national packs with their review dates; curators also get the list of packs due for
+    review (past their date, or flagged because regulation or national guidance changed)."""
+    national = RolePack.objects.filter(trust=None, is_current=True).select_related("role").order_by("role__name")
+    curator = policy.is_curator(request.user)
+    flags: dict[int, list[PackReviewFlag]] = defaultdict(list)
+    if curator:
+        for flag in PackReviewFlag.objects.filter(resolved_at=None).order_by("flagged_at"):
+            flags[flag.role_id].append(flag)
+    today = timezone.localdate()
+    rows = [
+        {"pack": p, "overdue": curator and p.review_overdue(today), "flags": flags.get(p.role_id, [])} for p in national
+    ]
+    due = [row for row in rows if row["overdue"] or row["flags"]]
+    return render(request, "roles/packs.html", {"rows": rows, "due": due, "is_curator": curator})
+
+
+SOURCES_HEADING = re.compile(r"^### Sources[ \t]*$", re.MULTILINE)
+
+
+def _body_and_sources(text: str) -> tuple[str, str]:
+    """A component's Markdown split at its '### Sources' heading, so the page shows the sources last,
+    after the career steps or job profile that follow the text."""
+    parts = SOURCES_HEADING.split(text, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
+
+
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pack = policy.get_for_user(request.user, RolePack.objects.select_related("role", "trust", "adopted_from"), pk=pk)
     components = sorted(pack.components.all(), key=lambda c: c.order)
-    rendered = [(c, render_markdown(c.text)) for c in components]
+    rendered = []
+    for c in components:
+        body, sources = _body_and_sources(c.text)
+        rendered.append((c, render_markdown(body), render_markdown(sources) if sources.strip() else ""))
     user = request.user
     context = {
         "pack": pack,
@@ -174,6 +209,9 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_adopt": pack.is_national and _editable_trusts(user).exists(),
         "documents": policy.visible(user, pack.documents.all()),
         "older_versions": pack.role.packs.filter(trust=None).exclude(pk=pack.pk) if pack.is_national else [],
+        "review_flags": pack.role.review_flags.filter(resolved_at=None) if pack.is_national else [],
+        "review_overdue": pack.review_overdue(),
+        "review_form": (PackReviewForm() if pack.is_national and pack.is_current and policy.is_curator(user) else None),
         "newer_national": (
             pack.adopted_from.role.packs.filter(trust=None, is_current=True)
             .exclude(version=pack.adopted_version)
@@ -183,6 +221,25 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "roles/pack.html", context)
+
+
+@require_POST
+def pack_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A curator records that the national pack was checked: its next review date; open flags close."""
+    pack = policy.get_for_user(request.user, RolePack, pk=pk)
+    if not (pack.is_national and policy.is_curator(request.user)):
+        raise PermissionDenied("Only national curators record a review of a national pack.")
+    form = PackReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_pack_review(actor=request.user, pack=pack, review_by=form.cleaned_data["review_by"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Review recorded: next review by {form.cleaned_data['review_by']:%-d %B %Y}.")
+    else:
+        messages.error(request, "Enter the next review date, for example 2027-12-31.")
+    return redirect(pack)
 
 
 @require_http_methods(["GET", "POST"])

@@ -158,6 +158,7 @@ def _count_cells(table: list[list[str]]) -> list[tuple[list[str], str, float]]:
 EXPECTED_EXPORTS = {
     "mapping:deployments", "mapping:coverage", "workforce:national",
     "workforce:national_quality", "organisations:trusts", "organisations:teams", "roles:catalogue",
+    "funding:national",
 }  # fmt: skip
 
 

@@ -577,7 +577,7 @@ def test_every_pack_is_for_a_catalogued_role() -> None:
 @pytest.mark.parametrize("slug", sorted(CASE_STUDY_ROLES))
 def test_pack_header(slug: str) -> None:
     data = pack(slug)
-    assert set(data) == {"role", "version", "title", "as_of", "components", "not_yet_written"}
+    assert set(data) == {"role", "version", "title", "as_of", "review_by", "components", "not_yet_written"}
     assert data["role"] == slug
     assert isinstance(data["version"], int) and data["version"] >= 1
     assert data["title"].startswith("National role pack: ")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roles', '0002_role_lead_times_split'),
+        ('roles', '0003_pack_review_dates_and_flags'),
     ]
 
     operations = [

@@ -416,10 +416,12 @@ def load_mapping_demo() -> dict[str, int]:
         plan = plans[rng.choice(engaged).pk]
         reasons = _reasons(rng, own_reasons)
         started = rng.randint(2019, 2023)
-        draft = Deployment(trust=plan.trust, local_title=title, role=None)
+        # Resolved first, so the shift is about the role the deployment will have (the catalogue's, if any).
+        role = services.resolve_title(plan.trust, title, normalisers=normalisers)
+        draft = Deployment(trust=plan.trust, local_title=title, role=role)
         intended, _, kinds = _planned_shifts((shift_plan, None, ""), draft, roles, "Job description.")
         deployment = services.create_deployment(
-            actor=policy.SYSTEM, trust=plan.trust, local_title=title, normalisers=normalisers,
+            actor=policy.SYSTEM, trust=plan.trust, local_title=title, role=role,
             status="active", first_post_started=dt.date(started, rng.randint(1, 12), 1),
             reasons=reasons, reason_other=OTHER_REASON_TEXT if "other" in reasons else "",
             stance=_stance(rng, reasons), trust_newness="new_role", notes="Title reported in the phase 1 interview.",

@@ -29,10 +29,14 @@ The rule, applied to each source in ``adopted_from``:
 - SIMILAR gives **horizontal substitution**;
 - NOT similar gives **delegation** only when the tasks move *down*: the source is at the higher level (or,
   at one level, the higher band). Tasks moving *up* (a band 6 nurse absorbing support workers' tasks after
-  support posts are cut) are not delegation: Sibbald et al (2004) define delegation as tasks passed to a role
-  with less training, and Nancarrow and Borthwick (2005) describe the upward movement as a separate
-  boundary change (a profession taking back work, or "vertical" substitution upwards) that is not among
-  the five kinds of this study. So an upward shift gives no kind, and a note says why;
+  support posts are cut) are not delegation. The briefing's definition ("adoption of tasks across
+  occupational boundaries where levels ... are not equal") does not say which way; Sibbald et al (2004)
+  define delegation as moving a task *down* a traditional ladder, and Nancarrow and Borthwick's (2005)
+  vertical substitution, whose wording the briefing follows, is discussed as tasks passing to the less
+  trained discipline (from doctors to nurses, from professionals to assistants). A more trained role
+  absorbing a less trained one's tasks is none of the five kinds, so an upward shift gives no kind, and a
+  note says why. The note names the choice because a reader who takes vertical substitution to run both
+  ways would count the shift;
 - when the facts cannot decide (a band, registration or level unknown where it matters), the unknown facts
   are listed in ``missing`` as dotted paths (``adopted_from[0].band``) and no kind is claimed for that
   source: a fact is never guessed. The decision is three-valued: every level the unknown facts allow is

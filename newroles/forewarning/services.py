@@ -16,12 +16,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from newroles.accounts import policy
 from newroles.audit.writes import create_row, delete_row, update_row
-from newroles.forewarning.models import KIND_LABELS, CalendarFeed, Event
+from newroles.forewarning.models import KIND_LABELS, LAW, REGULATION, CalendarFeed, Event
 from newroles.mapping.models import Deployment
 from newroles.organisations.models import Region, Trust
+from newroles.roles import services as roles_services
 from newroles.roles.leadtime import months_between
 from newroles.roles.models import Role
 
@@ -49,6 +51,7 @@ def create_event(*, actor: Any, roles: Iterable[Role], message: str = "", **fiel
     roles = _check_roles(roles)
     event = create_row(actor, Event(**fields), message=message)
     update_row(actor, event, {"roles": roles}, message=message or "roles")
+    flag_packs(actor=actor, event=event)
     return event
 
 
@@ -57,7 +60,28 @@ def update_event(*, actor: Any, event: Event, message: str = "", **changes: Any)
     policy.require_curator(actor)
     if "roles" in changes:
         changes["roles"] = _check_roles(changes["roles"])
-    return update_row(actor, event, changes, message=message)
+    event = update_row(actor, event, changes, message=message)
+    if changes.keys() & {"roles", "kind", "date", "title"}:
+        flag_packs(actor=actor, event=event)
+    return event
+
+
+# A pack written before a change of regulation, law or national guidance may now say something wrong. An
+# event dated within this many days before today, or any time ahead, flags the national packs of the roles
+# it affects; an older one is history the pack was written after.
+FLAG_PACKS_WITHIN_DAYS = 365
+FLAGGING_KINDS = (REGULATION, LAW)
+
+
+def flag_packs(*, actor: Any, event: Event, today: dt.date | None = None) -> list[Any]:
+    """Flag for review the national pack of every role a recent or coming regulation or guidance event
+    affects (`roles.services.flag_pack_for_review`, which keeps one open flag per reason)."""
+    today = today or timezone.localdate()
+    if event.kind not in FLAGGING_KINDS or event.date < today - dt.timedelta(days=FLAG_PACKS_WITHIN_DAYS):
+        return []
+    reason = f"{KIND_LABELS[event.kind]} on {event.date:%-d %B %Y}: {event.title}"
+    flags = [roles_services.flag_pack_for_review(actor=actor, role=role, reason=reason) for role in event.roles.all()]
+    return [f for f in flags if f is not None]
 
 
 def delete_event(*, actor: Any, event: Event) -> None:

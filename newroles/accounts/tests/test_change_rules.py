@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import rules as rules_package
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -114,6 +114,7 @@ def test_derived_rows_are_the_systems_alone(eve, rita, private_team) -> None:
 def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     """One row of each trust-owned model in the trust, made by the system (parents only for the target trust)."""
     from newroles.forewarning.models import CalendarFeed
+    from newroles.funding.models import RECURRENT, FundingLine, FundingShare
     from newroles.mapping.models import Deployment, Engagement
     from newroles.roles import services as roles
     from newroles.roles.models import DocumentVersion, PackComponent, RolePack, SearchEntry, SharedDocument
@@ -146,6 +147,14 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     )
     w["skillmix.Composition"] = create_row(SYSTEM, Composition(team=w["organisations.Team"], name=f"Now {tag}"))
     w["skillmix.Scenario"] = create_row(SYSTEM, Scenario(composition=w["skillmix.Composition"], name=f"Plan {tag}"))
+    w["funding.FundingLine"] = create_row(
+        SYSTEM,
+        FundingLine(
+            trust=trust, deployment=w["mapping.Deployment"], name=f"Baseline {tag}", funder_kind="trust_baseline",
+            funding_type=RECURRENT, amount_per_year=Decimal("30000"), start_date=dt.date(2025, 4, 1),
+            covers_salary=True,
+        ),
+    )  # fmt: skip
     if parents_only:
         return w
     w["accounts.Membership"] = create_row(SYSTEM, Membership(user=person, trust=trust, role=Membership.VIEWER))
@@ -190,6 +199,9 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     w["skillmix.DeploymentShift"] = create_row(
         SYSTEM, DeploymentShift(deployment=w["mapping.Deployment"], which="intended", shift={"kind": "x"})
     )
+    w["funding.FundingShare"] = create_row(
+        SYSTEM, FundingShare(funding_line=w["funding.FundingLine"], partner_name=f"Partner {tag}", percent=100)
+    )
     month = dt.date(2025, 3, 1)
     extract = create_row(SYSTEM, ExtractImport(trust=trust, month=month, filename="extract.csv"))
     w["workforce.ExtractImport"] = extract
@@ -213,6 +225,7 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
 
 # Rules under which no one outside the research team or the system changes the row at all; the row's
 # trust does not decide who may change it, so "moving" it is checked as a refusal for the trust's editor.
+REFUSED_BY_VALIDATION = {"funding.FundingLine"}  # its deployment must be the trust's own
 NOT_DECIDED_BY_TRUST = {"mapping.Engagement": "researcher", "roles.SearchEntry": "system"}
 
 
@@ -244,7 +257,8 @@ def test_a_forged_parent_id_cannot_move_a_row_into_another_trust(model, worlds, 
     before_records = _records(obj)
     stored_parent = model._default_manager.filter(pk=obj.pk).values_list(f"{hop}_id", flat=True).get()
 
-    with pytest.raises(PermissionDenied):
+    # A model whose own validation ties its parents to one trust refuses the move before the policy is asked.
+    with pytest.raises(ValidationError if label in REFUSED_BY_VALIDATION else PermissionDenied):
         update_row(actor, obj, {hop: target})
 
     assert model._default_manager.filter(pk=obj.pk).values_list(f"{hop}_id", flat=True).get() == stored_parent

@@ -27,7 +27,9 @@ def test_every_response_carries_a_request_id(alice):
 def test_a_change_made_through_a_page_carries_its_request_id(eve, private_team):
     url = reverse("organisations:team_edit", args=["TAH", private_team.pk])
     response = client_for(eve).post(url, {"name": "Oak Ward", "service_type": "inpatient"})
-    record = ChangeRecord.objects.filter(action="update", object_id=str(private_team.pk)).get()
+    record = ChangeRecord.objects.filter(
+        content_type__model="team", action="update", object_id=str(private_team.pk)
+    ).get()
     assert record.request_id == response["X-Request-ID"]
     assert record.batch_id == ""
 

@@ -24,5 +24,7 @@ def test_an_edit_records_the_row_as_it_was_before(eve, private_team) -> None:
     url = reverse("organisations:team_edit", args=["TAH", private_team.pk])
     data = {"name": "Oak Ward", "service_type": "inpatient", "description": ""}
     assert client_for(eve).post(url, data).status_code == 302
-    record = ChangeRecord.objects.filter(object_id=str(private_team.pk), action="update").get()
+    record = ChangeRecord.objects.filter(
+        content_type__model="team", object_id=str(private_team.pk), action="update"
+    ).get()
     assert (record.before["name"], record.after["name"]) == ("Maple Ward", "Oak Ward")

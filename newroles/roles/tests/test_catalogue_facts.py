@@ -128,8 +128,7 @@ def test_an_added_roles_reason_cites_sources_the_catalogue_lists(slug: str, cita
 def test_an_added_role_has_a_national_pack_with_every_component_written(slug: str) -> None:
     pack = json.loads((DATA / "packs" / f"{slug}.json").read_text(encoding="utf-8"))
     assert pack["role"] == slug and pack["not_yet_written"] == []
-    # The pack format has no review-by field yet: the date it is due for review is in as_of (at most 20 characters).
-    assert pack["as_of"] == "2026; review 2027-03"
+    assert pack["as_of"] == "2026" and pack["review_by"] == "2027-03-31"
     for key in PACK_COMPONENTS:
         value = pack["components"][key]
         text = value if isinstance(value, str) else value["text"]

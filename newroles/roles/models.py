@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newroles.lib.bands import BAND_CHOICES, band_index
+from newroles.lib.levels import LEVEL_CHOICES
 from newroles.organisations.models import SERVICE_TYPES
 
 STAFF_GROUPS = [
@@ -151,6 +152,16 @@ class Role(models.Model):
     pen_why = models.TextField("why trusts bring it in", blank=True)
     pen_challenges = models.TextField("challenges in introducing it", blank=True)
     as_of = models.CharField(max_length=20, blank=True, help_text="When the content was last checked.")
+    # Facts the skill-mix typology reads, from roles/data/typology.json (see roles/typology_facts.py): the
+    # level decides delegation against horizontal substitution; new_practice is the innovation question's
+    # usual answer (lived experience, say); new_title_of lists [{"role", "bands", "reason", "source"}].
+    level = models.CharField("level of training and expertise", max_length=30, choices=LEVEL_CHOICES, blank=True)
+    level_reason = models.TextField("why the role is at this level", blank=True)
+    level_source = models.TextField("source of the level", blank=True)
+    new_practice = models.BooleanField("brings practice new to most teams", default=False)
+    new_practice_reason = models.TextField("why the practice is (or is not) new to most teams", blank=True)
+    new_practice_source = models.TextField("source of the new-practice answer", blank=True)
+    new_title_of = models.JSONField("posts this role is a new title for", default=list, blank=True)
     curated = models.BooleanField(
         default=False, help_text="Edited in the app; the reference loader then leaves the row as curators left it."
     )

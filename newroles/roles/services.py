@@ -35,6 +35,7 @@ from newroles.roles.models import (
     default_review_by,
     normalise_title,
 )
+from newroles.roles.typology_facts import load_typology_facts
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = "reference data: roles/data"
@@ -215,6 +216,7 @@ def load_catalogue(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
                 continue
             create_national_pack(actor=actor, role=role, data=pack_data)
             counts["packs_created"] += 1
+        counts.update(load_typology_facts(actor=actor))
     return counts
 
 

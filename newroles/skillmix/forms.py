@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +13,13 @@ from newroles.lib.bands import BAND_CHOICES
 from newroles.lib.forms import IdMultipleChoiceField, NHSForm, NHSModelForm
 from newroles.organisations.models import Team
 from newroles.roles.models import Role
-from newroles.skillmix.guided import recipient_name
+from newroles.skillmix.guided_questions import (  # the guided questions, where the mapping pages look for them
+    GUIDED_STEPS as GUIDED_STEPS,
+)
+from newroles.skillmix.guided_questions import GuidedAnswerForm as GuidedAnswerForm
+from newroles.skillmix.guided_questions import guided_defaults as guided_defaults
+from newroles.skillmix.guided_questions import guided_question as guided_question
+from newroles.skillmix.guided_questions import guided_steps as guided_steps
 from newroles.skillmix.metrics import available_pay_years
 from newroles.skillmix.models import (
     MAX_POST_WTE,
@@ -343,157 +348,3 @@ class CompareForm(NHSForm):
         if len(chosen) > MAX_COMPARED:
             raise forms.ValidationError(f"Choose up to {MAX_COMPARED} scenarios.")
         return chosen
-
-
-# Guided questions on a deployment: one question a screen -------------------------------------------
-
-YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]
-BAND_ANSWERS = [("", "Choose a band"), *BAND_CHOICES, ("medical", "Medical: a doctor"), ("unsure", "Not sure")]
-SCOPE_ANSWERS = [
-    ("none", "Nothing different from what the discipline usually does"),
-    ("narrower", "They go deeper into a narrower area of their own discipline"),
-    ("broader", "They take on broader tasks and responsibilities within their own discipline"),
-]
-GUIDED_STEPS = ("band", "registered", "source", "source_band", "source_registered", "scope", "novel", "evidence")
-
-
-def guided_steps(answers: dict[str, Any]) -> list[str]:
-    """The questions to ask, in order: the source's band and registration only when tasks come from a role."""
-    source = answers.get("source")
-    skip = {"source_band", "source_registered"} if not source or source == "none" else set()
-    return [step for step in GUIDED_STEPS if step not in skip] + ["check"]
-
-
-def _role_band_answer(role: Role | None) -> str:
-    if role is None:
-        return ""
-    if role.medical:
-        return "medical"
-    return role.band_min if role.band_min and role.band_min == role.band_max else ""
-
-
-def _role_registered_answer(role: Role | None) -> str:
-    if role is None:
-        return ""
-    return "yes" if role.registration == "statutory" else "no"
-
-
-def guided_defaults(deployment: Any) -> dict[str, Any]:
-    """Starting answers from the role catalogue, for the user to confirm or change."""
-    return {
-        "band": _role_band_answer(deployment.role),
-        "registered": _role_registered_answer(deployment.role),
-        "scope": "none",
-        "novel": "no",
-    }
-
-
-def source_role(answers: dict[str, Any]) -> Role | None:
-    source = answers.get("source")
-    if not source or source == "none":
-        return None
-    return Role.objects.filter(pk=source).first()
-
-
-@dataclass(frozen=True)
-class Question:
-    """One screen: the question (the page's heading), a hint, and how it is answered."""
-
-    text: str
-    hint: str
-    widget: str  # radios, select or textarea
-    choices: list[tuple[str, str]]
-    required: bool = True
-
-
-def guided_question(step: str, deployment: Any, which: str, answers: dict[str, Any]) -> Question:
-    role = recipient_name(deployment)
-    source = source_role(answers)
-    source_name = source.name if source else "that role"
-    unsure = "If you are not sure, say so: a fact left unknown is reported as missing, never guessed."
-    tense = "will" if which == "intended" else "do"
-    if step == "band":
-        return Question(
-            f"What pay band are the {role} posts?", f"Agenda for Change band. {unsure}", "select", BAND_ANSWERS
-        )
-    if step == "registered":
-        return Question(
-            f"Are the {role} post-holders on a professional register that the law requires?",
-            "For example the NMC, the HCPC, the GMC or Social Work England. A voluntary register does not count.",
-            "radios",
-            YES_NO_UNSURE,
-        )
-    if step == "source":
-        roles = [(str(r.pk), r.name) for r in Role.objects.order_by("name")]
-        return Question(
-            f"Whose tasks {tense} the {role} posts take on?",
-            "The role whose work they do some of. Choose 'No one's' if they only do work nobody did before.",
-            "select",
-            [("", "Choose a role"), ("none", "No one's: only new work"), *roles],
-        )
-    if step == "source_band":
-        return Question(
-            f"What pay band is the {source_name} post whose tasks they take on?", unsure, "select", BAND_ANSWERS
-        )
-    if step == "source_registered":
-        return Question(
-            f"Is the {source_name} on a professional register that the law requires?",
-            "For example the NMC, the HCPC, the GMC or Social Work England.",
-            "radios",
-            YES_NO_UNSURE,
-        )
-    if step == "scope":
-        return Question(f"Within their own discipline, what {tense} the {role} posts do?", "", "radios", SCOPE_ANSWERS)
-    if step == "novel":
-        return Question(
-            f"{'Will' if which == 'intended' else 'Do'} the {role} posts take the service into something new?",
-            "For example lived experience, or an existing role taken into a new area of practice.",
-            "radios",
-            [("yes", "Yes"), ("no", "No")],
-        )
-    if step == "evidence":
-        if which == "intended":
-            return Question(
-                "Where is this intention written or said?",
-                "For example the business case, the job description or a team meeting. Optional.",
-                "textarea",
-                [],
-                required=False,
-            )
-        return Question(
-            "What shows how the role works in practice?",
-            "For example supervision records, a team review or an evaluation. Optional.",
-            "textarea",
-            [],
-            required=False,
-        )
-    raise ValueError(f"no question for step {step!r}")  # fmt: skip
-
-
-class GuidedAnswerForm(NHSForm):
-    """One answer; the field is built from the step's Question."""
-
-    def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if question.widget == "textarea":
-            field: forms.Field = forms.CharField(
-                label=question.text, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
-            )
-        else:
-            widget = forms.RadioSelect if question.widget == "radios" else forms.Select
-            field = forms.ChoiceField(
-                label=question.text,
-                choices=question.choices,
-                widget=widget,
-                error_messages={"required": "Choose an answer"},
-            )
-        field.help_text = question.hint
-        self.fields["answer"] = field
-        # The mixin styled the fields present at construction; this one is added after, so style it here.
-        has_error = self.is_bound and bool(self.errors.get("answer"))
-        css = {"radios": "nhsuk-radios__input", "select": "nhsuk-select", "textarea": "nhsuk-textarea"}
-        error_css = {"select": " nhsuk-select--error", "textarea": " nhsuk-textarea--error"}
-        field.widget.attrs["class"] = css[question.widget] + (error_css.get(question.widget, "") if has_error else "")
-        described = (["id_answer-hint"] if question.hint else []) + (["id_answer-error"] if has_error else [])
-        if described and question.widget != "radios":  # radios are described on their fieldset
-            field.widget.attrs["aria-describedby"] = " ".join(described)

@@ -26,6 +26,8 @@ from newroles.lib.bands import BAND_CHOICES
 from newroles.organisations.models import SERVICE_TYPES, Team
 from newroles.roles.models import Role
 from newroles.skillmix.metrics import DEFAULT_ON_COST, DEFAULT_SUPERVISOR_HOURS_PER_WTE, available_pay_years
+from newroles.skillmix.typology import classify
+from newroles.skillmix.typology_json import parse_shift
 
 PAY_POINT_CHOICES = [
     ("top", "Top of the band"),
@@ -473,3 +475,11 @@ class DeploymentShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_which_display()}: {self.deployment}" if self.deployment_id else self.get_which_display()
+
+    @property
+    def notes(self) -> list[str]:
+        """Why a role the tasks come from gave no kind (a new title, tasks moving up...), from the saved shift.
+
+        The saved shift states every fact, so classifying it again gives the saved answer without the catalogue.
+        """
+        return classify(parse_shift(self.shift)).notes if self.shift else []

@@ -15,8 +15,10 @@ from newroles.roles.models import Role
 from newroles.skillmix import metrics as m
 from newroles.skillmix.models import Composition, CompositionPost, Scenario, ScenarioChange
 from newroles.skillmix.presentation import format_delta
+from newroles.skillmix.roles_facts import side_of_role
 from newroles.skillmix.services import RequiredCompetencies, required_competencies
 from newroles.skillmix.typology import KINDS, Classification, Shift, Side, classify
+from newroles.skillmix.typology_json import shift_as_json as shift_as_json  # scenarios' shifts, as the CLI reads them
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,9 @@ def composition_metrics(composition: Composition) -> m.TeamMetrics:
 
 
 def side_of(role: Role, band: str, registered: bool) -> Side:
-    """A role in a task shift: the occupation is the catalogue role's name (two roles, two occupations)."""
-    return Side(occupation=role.name, band=band or None, registered=registered, medical=role.medical)
+    """A role in a task shift: the occupation is the catalogue role's name (two roles, two occupations), with
+    the catalogue's level of training and expertise and the posts it is a new title for."""
+    return side_of_role(role, band or None, registered)
 
 
 def change_shift(change: ScenarioChange) -> Shift | None:
@@ -134,23 +137,9 @@ def change_shift(change: ScenarioChange) -> Shift | None:
     return Shift(
         recipient=side_of(change.role, change.band, change.registered),
         adopted_from=adopted,
-        own_discipline_change=change.own_discipline_change,  # type: ignore[arg-type]  # model choices
+        own_discipline_change=change.own_discipline_change,
         novel_practice=change.novel_practice,
     )
-
-
-def shift_as_json(shift: Shift) -> dict[str, Any]:
-    """A shift in the typology's JSON shape (what ``newroles skillmix classify`` reads)."""
-
-    def side(s: Side) -> dict[str, Any]:
-        return {"occupation": s.occupation, "band": s.band, "registered": s.registered, "medical": s.medical}
-
-    return {
-        "recipient": side(shift.recipient),
-        "adopted_from": [side(s) for s in shift.adopted_from],
-        "own_discipline_change": shift.own_discipline_change,
-        "novel_practice": shift.novel_practice,
-    }
 
 
 @dataclass

@@ -4,54 +4,67 @@ Skill-mix is the mix of different staff in a team, the range of competencies eac
 senior to junior staff (Nelson et al 2018). Bringing a new role into a team changes that mix in one or more
 of five ways (Sibbald, Shen & McBride 2004; Nancarrow & Borthwick 2005), defined in ``KIND_DEFINITIONS``.
 
-The input is a *task shift*: the recipient role, the roles its tasks are adopted from, whether the role's
-scope within its own discipline becomes narrower or broader, and whether it does something new::
+The input is a *task shift*: the recipient role, the roles its tasks are adopted from, how the role's scope
+within its own discipline changes, and whether it does something new (JSON form and parsing in
+``typology_json.py``; catalogue roles by slug in ``roles_facts.py``).
 
-    {"recipient": {"occupation": "peer support", "band": "3", "registered": false, "medical": false},
-     "adopted_from": [{"occupation": "mental health nursing", "band": "6", "registered": true,
-                       "medical": false}],
-     "own_discipline_change": "none",
-     "novel_practice": false}
+**Levels, not regulators.** Delegation and horizontal substitution differ by whether the two disciplines'
+"levels of training and expertise" are equal. Each side has a level (``newroles.lib.levels``): support,
+associate, registered professional, advanced and consultant practice, medical. Registration does not measure
+it: a CBT therapist on an accredited register is trained to the level of a registered professional. Where a
+side states no level (the older input), it is derived as before: a doctor is medical, a registered non-doctor
+a registered professional, an unregistered one support.
 
 The rule, applied to each source in ``adopted_from``:
 
-- a source with the same occupation as the recipient (compared case-insensitively, punctuation and spacing
-  ignored) is not a cross-boundary shift and contributes no kind;
-- a source from a different occupation whose level is NOT EQUAL to the recipient's gives **delegation**;
-- a source from a different occupation whose level is SIMILAR gives **horizontal substitution**;
-- levels are NOT EQUAL when exactly one side is medical, or their registration differs, or their Agenda for
-  Change bands are two or more apart (8a-8d all count as 8); otherwise they are SIMILAR;
-- when the facts cannot decide the level (say a band or the registration is unknown), the unknown facts are
-  listed in ``missing`` as dotted paths (``adopted_from[0].band``) and neither kind is claimed for that
-  source: a fact is never guessed.
+- a source with the recipient's own occupation (compared case-insensitively, punctuation and spacing ignored)
+  is not a cross-boundary shift and contributes no kind;
+- a source the recipient is only a new title for ("same role, new title": a post renamed at the same band,
+  as the catalogue records for the mental health practitioner) is no skill-mix change and contributes no kind;
+- otherwise the two are NOT at a similar level when their levels differ, or, at one level, their Agenda for
+  Change bands are two or more steps apart; SIMILAR otherwise. Each band is a step, 8a, 8b, 8c and 8d
+  included (7 and 8a are one step apart, 7 and 8c three). Bands 8a-8d are separate bands with their own
+  job-evaluation scores and pay, and a band 8c nurse consultant stands well above a band 7 practitioner:
+  counting 8a-8d as one band 8 called that pair similar. Doctors have no bands: two doctors are similar;
+- SIMILAR gives **horizontal substitution**;
+- NOT similar gives **delegation** only when the tasks move *down*: the source is at the higher level (or,
+  at one level, the higher band). Tasks moving *up* (a band 6 nurse absorbing support workers' tasks after
+  support posts are cut) are not delegation. The briefing's definition ("adoption of tasks across
+  occupational boundaries where levels ... are not equal") does not say which way; Sibbald et al (2004)
+  define delegation as moving a task *down* a traditional ladder, and Nancarrow and Borthwick's (2005)
+  vertical substitution, whose wording the briefing follows, is discussed as tasks passing to the less
+  trained discipline (from doctors to nurses, from professionals to assistants). A more trained role
+  absorbing a less trained one's tasks is none of the five kinds, so an upward shift gives no kind, and a
+  note says why. The note names the choice because a reader who takes vertical substitution to run both
+  ways would count the shift;
+- when the facts cannot decide (a band, registration or level unknown where it matters), the unknown facts
+  are listed in ``missing`` as dotted paths (``adopted_from[0].band``) and no kind is claimed for that
+  source: a fact is never guessed. The decision is three-valued: every level the unknown facts allow is
+  tried, and a kind is claimed only when every possibility gives it.
 
-Then ``own_discipline_change`` ``"narrower"`` gives **specialisation**, ``"broader"`` gives
-**diversification**, and ``novel_practice`` gives **innovation**. A shift may be several kinds at once; a
-shift with no adopted tasks, no scope change and no novelty is no change (no kinds).
+Then ``"narrower"`` within its own discipline gives **specialisation** and ``"broader"`` gives
+**diversification** (both may hold on one shift: an advanced practitioner can go deeper and broader at
+once), and ``novel_practice`` gives **innovation**. A shift may be several kinds at once; a shift with no
+kind is no change, and ``notes`` says why each source contributed none.
 
 Decisions on facts:
 
-- A doctor is ``"medical": true`` and has no Agenda for Change band; a band given with ``medical: true`` is
-  accepted and ignored, since doctors are paid on medical and dental terms, not on Agenda for Change.
-- A doctor whose ``registered`` is not stated counts as registered: every practising doctor holds GMC
-  registration. An explicit ``false`` is respected.
-- ``medical`` left out means not medical (the flag marks doctors); an explicit ``null`` means unknown.
-- ``registered`` and ``band`` left out, ``null`` or blank mean unknown.
-- ``own_discipline_change`` left out or ``null`` means ``"none"`` and ``novel_practice`` left out or ``null``
-  means ``false``: no change is claimed that was not stated.
-- Band spellings are normalised for case and surrounding space (``"8A"`` is ``"8a"``), but a band must be one
-  of the Agenda for Change bands: ``"Band 9"`` or ``9`` (a number) is an error, not a guess.
+- A doctor (``medical``) has no Agenda for Change band; a band given with one is ignored.
+- A stated ``level`` settles whether the side is medical; the parser refuses a level that contradicts a
+  stated ``medical``.
+- ``medical`` left out means not medical; ``registered``, ``band`` and ``level`` left out mean unknown.
+- A doctor whose ``registered`` is false is still at the medical level: registration does not change a
+  doctor's training.
 
 Limits of the rule:
 
-- Agenda for Change bands, registration and the medical/non-medical line are proxies for the typology's
-  "levels of training, expertise, power and autonomy"; they do not measure them. Two roles at the same band
-  can differ in autonomy, and a band gap of one is treated as similar although it may not feel so in a team.
-- The threshold (two bands apart) is a convention of this tool, not a figure from the literature.
+- A level per role is a proxy for "levels of training, expertise, power and autonomy". A consultant
+  psychologist is at consultant level although the catalogue puts clinical psychologists at the registered
+  professional level; a shift can state the level of the post it is about.
+- The threshold (two band steps) is a convention of this tool, not a figure from the literature.
 - It classifies what is *stated* about a role. The research found that the intended change often differs from
   how staff actually work, so a classification describes a plan or a report, not what happens in practice.
-- Occupations are compared by name; two names for the same occupation (a new title for an old role) will be
-  read as different occupations unless the caller maps them to one canonical name first.
+- Occupations are compared by name, and new titles only where the catalogue (or the caller) records them.
 
 References (as given in the project briefing):
 
@@ -67,29 +80,35 @@ References (as given in the project briefing):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from itertools import product
 
-from newroles.lib.bands import AFC_BANDS  # pure Python too: the typology still runs without Django
+from newroles.lib.bands import AFC_BANDS, band_index  # pure Python too: the typology still runs without Django
+from newroles.lib.levels import LEVEL_LABELS, LEVELS, MEDICAL, REGISTERED_PROFESSIONAL, SUPPORT, level_rank
 
 __all__ = [
     "AFC_BANDS",
     "KINDS",
     "KIND_DEFINITIONS",
     "KIND_LABELS",
+    "LEVELS",
     "OWN_DISCIPLINE_CHANGES",
     "Classification",
+    "LevelComparison",
+    "NewTitle",
     "Shift",
     "ShiftError",
     "Side",
     "band_rank",
     "classify",
-    "classify_many",
+    "compare_levels",
+    "effective_level",
     "levels_differ",
+    "new_title_relation",
     "normalise_band",
     "normalise_occupation",
-    "parse_shift",
+    "scope_changes",
 ]
 
 KINDS: tuple[str, ...] = (
@@ -126,11 +145,11 @@ KIND_DEFINITIONS: dict[str, str] = {
     ),
 }
 
+# The older single answer; a shift now holds any of "narrower" and "broader" (none: neither).
 OWN_DISCIPLINE_CHANGES: tuple[str, ...] = ("none", "narrower", "broader")
+SCOPE_CHANGES: tuple[str, ...] = ("narrower", "broader")
 
-OwnDisciplineChange = Literal["none", "narrower", "broader"]
-
-# Bands this many ranks apart (or more) are "not equal"; one apart still counts as similar.
+# Bands this many steps apart (or more) are "not equal"; one step apart still counts as similar.
 BAND_GAP_NOT_EQUAL = 2
 
 
@@ -153,34 +172,84 @@ class ShiftError(ValueError):
 
 
 @dataclass(frozen=True)
+class NewTitle:
+    """'Same role, new title': the side is only a new title for a post of ``role`` at one of ``bands``.
+
+    No bands means any band. Either way both posts must be at the same band: a post at another band is a
+    different post, not a renamed one.
+    """
+
+    role: str
+    bands: tuple[str, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Side:
     """One role in a task shift: the recipient, or a role whose tasks it adopts.
 
-    ``None`` in ``occupation``, ``band``, ``registered`` or ``medical`` means the fact is unknown.
+    ``None`` in ``occupation``, ``band``, ``registered``, ``medical`` or ``level`` means the fact is unknown.
+    ``role`` is the catalogue slug, when the side is a catalogue role (it links new-title relations).
     """
 
     occupation: str | None
     band: str | None = None
     registered: bool | None = None
     medical: bool | None = False
+    level: str | None = None
+    role: str | None = None
+    new_title_of: tuple[NewTitle, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.level is not None:
+            if self.level not in LEVELS:
+                raise ValueError(f"{self.level!r} is not a level ({', '.join(LEVELS)})")
+            # A stated level settles whether the side is a doctor.
+            object.__setattr__(self, "medical", self.level == MEDICAL)
+
+
+def scope_changes(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The scope changes within its own discipline, in canonical order: ``"broader"`` -> ``("broader",)``.
+
+    Takes the older single answer (``"none"``, ``"narrower"``, ``"broader"``) or any collection of
+    ``"narrower"`` and ``"broader"`` (``"none"`` in it adds nothing). ValueError for anything else.
+    """
+    items = [value] if value is None or isinstance(value, str) else list(value)
+    chosen = set()
+    for item in items:
+        name = "none" if item is None else item.strip().lower() if isinstance(item, str) else item
+        if name not in OWN_DISCIPLINE_CHANGES:
+            raise ValueError(f"{item!r} is not one of none, narrower, broader")
+        if name != "none":
+            chosen.add(name)
+    return tuple(change for change in SCOPE_CHANGES if change in chosen)
 
 
 @dataclass(frozen=True)
 class Shift:
-    """A task shift: the recipient role, where its tasks come from, and how its own scope changes."""
+    """A task shift: the recipient role, where its tasks come from, and how its own scope changes.
+
+    ``own_discipline_change`` accepts the older single answer or a collection, and is kept as a tuple of
+    ``"narrower"`` and ``"broader"`` (see ``scope_changes``). ``novel_practice_reason`` says why the practice
+    is new, when known (for example the catalogue's reason when its answer was used).
+    """
 
     recipient: Side
     adopted_from: tuple[Side, ...] = ()
-    own_discipline_change: OwnDisciplineChange = "none"
+    own_discipline_change: tuple[str, ...] | str = ()
     novel_practice: bool = False
+    novel_practice_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "own_discipline_change", scope_changes(self.own_discipline_change))
 
 
 @dataclass
 class Classification:
-    """The kinds of skill-mix change a shift shows, why, and which facts were needed but missing.
+    """The kinds of skill-mix change a shift shows, why, which facts were needed but missing, and notes.
 
-    ``notes`` explains sources that contributed no kind (same occupation, undecidable level); it is for
-    display and is not part of ``as_dict()``.
+    ``notes`` says why a source contributed no kind (own occupation, a new title, tasks moving up, facts
+    that cannot decide), so a shift with no kind still has its reason.
     """
 
     kinds: list[str]
@@ -189,7 +258,12 @@ class Classification:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"kinds": list(self.kinds), "reasons": dict(self.reasons), "missing": list(self.missing)}
+        return {
+            "kinds": list(self.kinds),
+            "reasons": dict(self.reasons),
+            "missing": list(self.missing),
+            "notes": list(self.notes),
+        }
 
 
 # --- bands and levels -------------------------------------------------------------------------------------
@@ -207,8 +281,8 @@ def normalise_band(band: str) -> str:
 
 
 def band_rank(band: str) -> int:
-    """The numeric level of a band for comparing levels: ``"1"``..``"9"``, with 8a-8d all ranked 8."""
-    return int(normalise_band(band)[0])
+    """The step of a band for comparing levels: ``"1"``..``"7"`` are 1-7, 8a-8d are 8-11 and 9 is 12."""
+    return band_index(normalise_band(band)) + 1
 
 
 def normalise_occupation(occupation: str) -> str:
@@ -216,105 +290,163 @@ def normalise_occupation(occupation: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", occupation.casefold()).split())
 
 
-def _effective_registered(side: Side) -> bool | None:
-    # Every practising doctor is GMC-registered, so an unstated registration is not a real unknown for one.
-    if side.registered is None and side.medical is True:
-        return True
-    return side.registered
+def effective_level(side: Side) -> str | None:
+    """The side's level: stated, or derived from ``medical`` and ``registered``; None when unknown."""
+    if side.level is not None:
+        return side.level
+    if side.medical is True:
+        return MEDICAL
+    if side.medical is False and side.registered is not None:
+        return REGISTERED_PROFESSIONAL if side.registered else SUPPORT
+    return None
 
 
-def _one_medical(a: Side, b: Side) -> bool | None:
-    if a.medical is None or b.medical is None:
+def _possible_levels(side: Side) -> tuple[str, ...]:
+    """Every level the side's known facts allow (one when the level is known)."""
+    level = effective_level(side)
+    if level is not None:
+        return (level,)
+    # Unknown: the medical flag is unknown, or a non-doctor's registration is.
+    if side.registered is None:
+        non_medical: tuple[str, ...] = (SUPPORT, REGISTERED_PROFESSIONAL)
+    else:
+        non_medical = (REGISTERED_PROFESSIONAL if side.registered else SUPPORT,)
+    return non_medical if side.medical is False else (*non_medical, MEDICAL)
+
+
+def _band_gap(a: Side, b: Side) -> int | None:
+    if a.band is None or b.band is None:
         return None
-    return a.medical != b.medical
+    return band_rank(b.band) - band_rank(a.band)
 
 
-def _registration_differs(a: Side, b: Side) -> bool | None:
-    reg_a, reg_b = _effective_registered(a), _effective_registered(b)
-    if reg_a is None or reg_b is None:
+def _sign(value: int) -> int:
+    return (value > 0) - (value < 0)
+
+
+def _outcome(level_a: str, level_b: str, gap: int | None) -> int | None:
+    """How b stands against a for one pair of levels: 1 higher, -1 lower, 0 similar, None unknown."""
+    if level_a != level_b:
+        return _sign(level_rank(level_b) - level_rank(level_a))
+    if level_a == MEDICAL:
+        return 0  # doctors have no bands
+    if gap is None:
         return None
-    return reg_a != reg_b
+    return 0 if abs(gap) < BAND_GAP_NOT_EQUAL else _sign(gap)
 
 
-def _bands_apart(a: Side, b: Side) -> bool | None:
-    # Bands compare two Agenda for Change roles only; a doctor has none, and a band given for one is ignored.
-    if a.medical is True or b.medical is True:
-        return False
-    if a.medical is None or b.medical is None or a.band is None or b.band is None:
-        return None
-    return abs(band_rank(a.band) - band_rank(b.band)) >= BAND_GAP_NOT_EQUAL
+@dataclass(frozen=True)
+class LevelComparison:
+    """How one role's level stands against another's.
+
+    ``differ``: not at a similar level (True), similar (False), cannot be decided (None).
+    ``direction``: when they differ, 1 when the second role is at the higher level, -1 when at the lower,
+    None when the facts cannot tell which.
+    """
+
+    differ: bool | None
+    direction: int | None
+
+
+def compare_levels(a: Side, b: Side) -> LevelComparison:
+    """Compare ``b``'s level with ``a``'s, trying every level the unknown facts allow (see the docstring)."""
+    gap = _band_gap(a, b)
+    outcomes = {_outcome(la, lb, gap) for la, lb in product(_possible_levels(a), _possible_levels(b))}
+    if None in outcomes or (0 in outcomes and len(outcomes) > 1):
+        return LevelComparison(None, None)
+    if outcomes == {0}:
+        return LevelComparison(False, None)
+    return LevelComparison(True, outcomes.pop() if len(outcomes) == 1 else None)
 
 
 def levels_differ(a: Side, b: Side) -> bool | None:
     """Whether two roles' levels are NOT EQUAL (True), SIMILAR (False), or cannot be decided (None).
 
-    Not equal when any of: exactly one side is medical; registration differs; both are non-medical and
-    their bands are two or more apart (8a-8d count as 8). Similar when every test is known to be false.
-    Unknown facts decide nothing unless a known test already shows the levels are not equal (a
-    three-valued "or").
-    Symmetric in ``a`` and ``b``.
+    Not equal when the levels differ or, at one level other than medical, the bands are two or more steps
+    apart. Symmetric in ``a`` and ``b``.
     """
-    tests = (_one_medical(a, b), _registration_differs(a, b), _bands_apart(a, b))
-    if any(t is True for t in tests):
-        return True
-    if any(t is None for t in tests):
+    return compare_levels(a, b).differ
+
+
+def new_title_relation(recipient: Side, source: Side) -> tuple[Side, Side, NewTitle] | None:
+    """The 'same role, new title' relation between the two, if either is a new title for the other.
+
+    Returns (the newer title, the older post, the relation). Both posts must be at one known band.
+    """
+    if recipient.band is None or source.band is None or recipient.band != source.band:
         return None
-    return False
+    for newer, older in ((recipient, source), (source, recipient)):
+        for relation in newer.new_title_of:
+            if older.role and relation.role == older.role and (not relation.bands or older.band in relation.bands):
+                return newer, older, relation
+    return None
 
 
-def _undecided_facts(a: Side, a_path: str, b: Side, b_path: str) -> list[str]:
-    """The unknown facts that left the level of ``a`` against ``b`` undecided, as dotted paths."""
-    facts: list[str] = []
-    if _one_medical(a, b) is None:
-        facts += [f"{path}.medical" for side, path in ((a, a_path), (b, b_path)) if side.medical is None]
-    if _registration_differs(a, b) is None:
-        facts += [
-            f"{path}.registered" for side, path in ((a, a_path), (b, b_path)) if _effective_registered(side) is None
-        ]
-    if _bands_apart(a, b) is None:
-        facts += [
-            f"{path}.band"
-            for side, path in ((a, a_path), (b, b_path))
-            if side.band is None and side.medical is not True
-        ]
+def _undecided_facts(a: Side, a_path: str, b: Side, b_path: str, *, by_level: bool) -> list[str]:
+    """The unknown facts that left the level of ``a`` against ``b`` undecided, as dotted paths.
+
+    An unknown level is asked for as the ``level`` in a shift that states levels or names roles
+    (``by_level``), and as the older ``medical`` and ``registered`` facts otherwise.
+    """
+    sides = ((a, a_path), (b, b_path))
+    unknown = [(side, path) for side, path in sides if effective_level(side) is None]
+    if by_level:
+        facts = [f"{path}.level" for _, path in unknown]
+    else:
+        facts = [f"{path}.medical" for side, path in unknown if side.medical is None]
+        facts += [f"{path}.registered" for side, path in unknown if side.registered is None]
+    # Bands matter only when the two could be at one level other than medical.
+    if set(_possible_levels(a)) & set(_possible_levels(b)) - {MEDICAL}:
+        facts += [f"{path}.band" for side, path in sides if side.band is None]
     return facts
 
 
 # --- wording of reasons -----------------------------------------------------------------------------------
 
 
+def _level_words(level: str) -> str:
+    return LEVEL_LABELS[level].lower()
+
+
 def _describe(side: Side) -> str:
     if side.medical is True:
         return "medical"
     parts = [f"band {normalise_band(side.band)}" if side.band else "band unknown"]
-    registered = _effective_registered(side)
-    parts.append({True: "registered", False: "not registered", None: "registration unknown"}[registered])
+    level = effective_level(side)
+    if side.level is not None:
+        parts.append(f"{_level_words(side.level)} level")
+    elif level is not None:
+        registration = "registered" if side.registered else "not registered"
+        parts.append(f"{registration}, so {_level_words(level)} level")
+    else:
+        parts.append("level unknown")
     return ", ".join(parts)
 
 
-def _level_explanation(a: Side, b: Side) -> str:
-    """Why two decided levels differ or are similar, as a phrase used inside a one-sentence reason."""
+def _bands_phrase(a: Side, b: Side) -> str:
+    if a.medical is True or b.medical is True or a.band is None or b.band is None:
+        return ""
+    band_a, band_b = normalise_band(a.band), normalise_band(b.band)
+    gap = abs(band_rank(band_a) - band_rank(band_b))
+    if gap == 0:
+        return f"both are band {band_a}"
+    return f"bands {band_a} and {band_b} are {'one band' if gap == 1 else f'{gap} bands'} apart"
+
+
+def _level_explanation(recipient: Side, source: Side, comparison: LevelComparison) -> str:
+    """Why a decided source's level stands where it does against the recipient's, as a phrase."""
+    level_r, level_s = effective_level(recipient), effective_level(source)
     parts: list[str] = []
-    if _one_medical(a, b):
+    if level_r is not None and level_s is not None and level_r != level_s:
+        parts.append(f"a {'higher' if comparison.direction == 1 else 'lower'} level of training and expertise")
+    elif level_r is not None and level_r == level_s:
+        parts.append("both are medical" if level_r == MEDICAL else "the same level")
+    elif recipient.medical is True or source.medical is True:
         parts.append("only one is medical")
-    elif a.medical is True and b.medical is True:
-        parts.append("both are medical")
-    elif a.band is not None and b.band is not None:
-        band_a, band_b = normalise_band(a.band), normalise_band(b.band)
-        gap = abs(band_rank(band_a) - band_rank(band_b))
-        if band_a == band_b:
-            parts.append(f"both are band {band_a}")
-        elif gap == 0:
-            parts.append(f"bands {band_a} and {band_b} both count as band 8")
-        else:
-            apart = "one band" if gap == 1 else f"{gap} bands"
-            parts.append(f"bands {band_a} and {band_b} are {apart} apart")
-    registration = _registration_differs(a, b)
-    if registration is True:
-        parts.append("registration differs")
-    elif registration is False and not (a.medical is True and b.medical is True):
-        parts.append("registration is the same")
-    return _join(parts)
+    bands = _bands_phrase(recipient, source)
+    if bands:
+        parts.append(bands)
+    return "; ".join(parts)
 
 
 def _join(items: list[str]) -> str:
@@ -331,6 +463,12 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _clause(text: str) -> str:
+    """A sentence turned into a clause: no final full stop, lower-case first word unless a name or acronym."""
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 # --- classification ---------------------------------------------------------------------------------------
 
 
@@ -341,6 +479,9 @@ def classify(shift: Shift) -> Classification:
     substituted_from: list[str] = []
     missing: list[str] = []
     notes: list[str] = []
+    who = _capitalised(_name(recipient))
+    who_described = f"{who} ({_describe(recipient)})"
+    by_level = any(side.level is not None or side.role is not None for side in (recipient, *shift.adopted_from))
 
     def need(path: str) -> None:
         if path not in missing:
@@ -353,29 +494,45 @@ def classify(shift: Shift) -> Classification:
                 need("recipient.occupation")
             if not source.occupation:
                 need(f"{path}.occupation")
-            notes.append(f"{path}: the occupation is unknown, so no kind is claimed for this source.")
+            notes.append("A source's occupation is unknown, so no kind is claimed for it.")
             continue
-        if normalise_occupation(source.occupation) == normalise_occupation(recipient.occupation):
+        name = source.occupation.strip()
+        if normalise_occupation(name) == normalise_occupation(recipient.occupation):
             notes.append(
-                f"{path}: {source.occupation.strip()} is the recipient's own occupation, so this is not a "
-                "cross-boundary shift and contributes no kind."
+                f"{_capitalised(name)} is the recipient's own occupation, so this is not a cross-boundary shift "
+                "and contributes no kind."
             )
             continue
-        differ = levels_differ(recipient, source)
-        if differ is None:
-            for fact in _undecided_facts(recipient, "recipient", source, path):
+        relation = new_title_relation(recipient, source)
+        if relation is not None:
+            newer, older, title = relation
+            note = (
+                f"{_capitalised(_name(newer))} is a new title for a band {older.band} {_name(older).lower()} post: "
+                "the same role under a new name is no skill-mix change, so this source contributes no kind."
+            )
+            notes.append(f"{note} {title.reason.strip()}" if title.reason.strip() else note)
+            continue
+        comparison = compare_levels(recipient, source)
+        if comparison.differ is None or (comparison.differ and comparison.direction is None):
+            for fact in _undecided_facts(recipient, "recipient", source, path, by_level=by_level):
                 need(fact)
             notes.append(
-                f"{path}: the level of {source.occupation.strip()} against the recipient cannot be decided "
-                "from the facts given, so neither delegation nor horizontal substitution is claimed for it."
+                f"The level of {name} against {_name(recipient)} cannot be decided from the facts given, so "
+                "neither delegation nor horizontal substitution is claimed for it."
             )
             continue
-        why = _level_explanation(recipient, source)
-        described = f"{source.occupation.strip()} ({_describe(source)}: {why})"
-        (delegated_from if differ else substituted_from).append(described)
+        described = f"{name} ({_describe(source)}: {_level_explanation(recipient, source, comparison)})"
+        if not comparison.differ:
+            substituted_from.append(described)
+        elif comparison.direction == 1:
+            delegated_from.append(described)
+        else:
+            notes.append(
+                f"Tasks move up a level: {who_described} takes on tasks of {described}, so no kind is claimed "
+                "for it: delegation is tasks passed to a role with less training, and the five kinds have none "
+                "for tasks moving up."
+            )
 
-    who = _capitalised(_name(recipient))
-    who_described = f"{who} ({_describe(recipient)})"
     reasons: dict[str, str] = {}
     if delegated_from:
         reasons["delegation"] = (
@@ -387,116 +544,16 @@ def classify(shift: Shift) -> Classification:
             f"{who_described} adopts tasks normally done by {_join(substituted_from)}, a different "
             "discipline whose levels of training and expertise are similar."
         )
-    if shift.own_discipline_change == "narrower":
+    scope = scope_changes(shift.own_discipline_change)
+    if "narrower" in scope:
         reasons["specialisation"] = (
             f"{who} takes on an increased level of expertise in a narrower area of its own discipline."
         )
-    elif shift.own_discipline_change == "broader":
+    if "broader" in scope:
         reasons["diversification"] = f"{who} expands to broader tasks and responsibilities within its own discipline."
     if shift.novel_practice:
-        reasons["innovation"] = f"{who} extends the scope of the service into a novel area of practice."
+        why = f": {_clause(shift.novel_practice_reason)}" if shift.novel_practice_reason else ""
+        reasons["innovation"] = f"{who} extends the scope of the service into a novel area of practice{why}."
 
     kinds = [kind for kind in KINDS if kind in reasons]
     return Classification(kinds=kinds, reasons={kind: reasons[kind] for kind in kinds}, missing=missing, notes=notes)
-
-
-# --- parsing ----------------------------------------------------------------------------------------------
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
-
-
-def _optional_text(value: object, item: int | None, path: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ShiftError(item, path, f"expected a string or null, got {_json_type(value)}")
-    return value.strip() or None
-
-
-def _optional_bool(value: object, item: int | None, path: str) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise ShiftError(item, path, f"expected true, false or null, got {_json_type(value)}")
-
-
-def _parse_side(data: object, item: int | None, path: str) -> Side:
-    if not isinstance(data, Mapping):
-        raise ShiftError(item, path, f"expected an object, got {_json_type(data)}")
-    occupation = _optional_text(data.get("occupation"), item, f"{path}.occupation")
-    band = _optional_text(data.get("band"), item, f"{path}.band")
-    if band is not None:
-        try:
-            band = normalise_band(band)
-        except ValueError as error:
-            raise ShiftError(item, f"{path}.band", str(error)) from None
-    registered = _optional_bool(data.get("registered"), item, f"{path}.registered")
-    # Left out means "not a doctor"; an explicit null means the caller does not know.
-    medical = _optional_bool(data["medical"], item, f"{path}.medical") if "medical" in data else False
-    return Side(occupation=occupation, band=band, registered=registered, medical=medical)
-
-
-def parse_shift(data: object, *, item: int | None = None) -> Shift:
-    """Parse one task shift from JSON-like data, raising ``ShiftError`` naming the item and field at fault.
-
-    Unknown keys are ignored; wrong types and wrong values are errors. See the module docstring for how
-    left-out and null facts are read.
-    """
-    if not isinstance(data, Mapping):
-        raise ShiftError(item, "", f"expected a shift object, got {_json_type(data)}")
-    if data.get("recipient") is None:
-        raise ShiftError(item, "recipient", "is required")
-    recipient = _parse_side(data["recipient"], item, "recipient")
-
-    raw_sources = data.get("adopted_from")
-    if raw_sources is None:
-        raw_sources = []
-    if not isinstance(raw_sources, list | tuple):
-        raise ShiftError(item, "adopted_from", f"expected an array, got {_json_type(raw_sources)}")
-    sources = tuple(_parse_side(source, item, f"adopted_from[{i}]") for i, source in enumerate(raw_sources))
-
-    change = data.get("own_discipline_change")
-    if change is None:
-        change = "none"
-    if not isinstance(change, str):
-        raise ShiftError(item, "own_discipline_change", f"expected a string, got {_json_type(change)}")
-    if change.strip().lower() not in OWN_DISCIPLINE_CHANGES:
-        raise ShiftError(item, "own_discipline_change", f"{change!r} is not one of none, narrower, broader")
-
-    novel = data.get("novel_practice")
-    if novel is None:
-        novel = False
-    if not isinstance(novel, bool):
-        raise ShiftError(item, "novel_practice", f"expected true or false, got {_json_type(novel)}")
-
-    return Shift(
-        recipient=recipient,
-        adopted_from=sources,
-        own_discipline_change=change.strip().lower(),  # type: ignore[arg-type]  # checked just above
-        novel_practice=novel,
-    )
-
-
-def classify_many(data: object) -> list[dict[str, object]]:
-    """Classify a list of task shifts, or one shift object, returning one ``as_dict()`` per shift.
-
-    Raises ``ShiftError`` for the first malformed shift; in a list the error names its index as the item.
-    """
-    if isinstance(data, Mapping):
-        return [classify(parse_shift(data)).as_dict()]
-    if isinstance(data, list | tuple):
-        return [classify(parse_shift(entry, item=i)).as_dict() for i, entry in enumerate(data)]
-    raise ShiftError(None, "", f"expected a shift object or an array of shifts, got {_json_type(data)}")

@@ -9,7 +9,9 @@ from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.conftest import client_for
 from newroles.mapping import services as mapping
+from newroles.roles.models import Role
 from newroles.skillmix import guided
+from newroles.skillmix.forms import guided_defaults
 from newroles.skillmix.models import DeploymentShift
 from newroles.skillmix.tests import conftest as skillmix_fixtures
 
@@ -25,12 +27,13 @@ def deployment(sheffield, roles):
 
 
 def answers(roles, **changes):
+    # The level question replaced the registration questions, and tasks may come from several roles (issue 15).
     base = {
         "band": "4",
-        "registered": "yes",
+        "level": "associate",
         "source": str(roles["mental_health_nurse"].pk),
         "source_band": "6",
-        "source_registered": "yes",
+        "source_2": "none",
         "scope": "none",
         "novel": "no",
         "evidence": "Business case, March 2025",
@@ -46,12 +49,60 @@ def step(pk: int, which: str, name: str) -> str:
 
 
 def test_the_shift_the_answers_describe(deployment, roles) -> None:
+    # Every fact stated, the catalogue's levels and slugs included (issue 15), so it classifies without the catalogue.
     assert guided.shift_from_answers(deployment, answers(roles)) == {
-        "recipient": {"occupation": "Nursing associate", "band": "4", "registered": True, "medical": False},
-        "adopted_from": [{"occupation": "Mental health nurse", "band": "6", "registered": True, "medical": False}],
+        "recipient": {
+            "occupation": "Nursing associate", "band": "4", "registered": True, "medical": False,
+            "level": "associate", "role": "nursing_associate",
+        },
+        "adopted_from": [{
+            "occupation": "Mental health nurse", "band": "6", "registered": True, "medical": False,
+            "level": "registered_professional", "role": "mental_health_nurse",
+        }],
         "own_discipline_change": "none",
         "novel_practice": False,
-    }
+    }  # fmt: skip
+
+
+def test_answers_saved_before_the_level_question_still_read(deployment, roles) -> None:
+    older = {
+        "band": "4", "registered": "yes", "source": str(roles["mental_health_nurse"].pk), "source_band": "6",
+        "source_registered": "yes", "scope": "none", "novel": "no",
+    }  # fmt: skip
+    result = guided.classify_answers(deployment, older)
+    assert result.kinds == ["delegation"]  # the catalogue's levels, not the registration answers
+    assert "Nursing associate (band 4, associate level)" in result.reasons["delegation"]
+
+
+def test_several_roles_and_both_scope_changes(deployment, roles) -> None:
+    result = guided.classify_answers(
+        deployment,
+        answers(
+            roles,
+            source_2=str(Role.objects.get(slug="pharmacy_technician").pk),
+            source_2_band="4",
+            source_3=str(roles["support_time_recovery_worker"].pk),
+            source_3_band="3",
+            source_4="none",
+            scope="both",
+        ),
+    )
+    assert result.kinds == ["delegation", "horizontal_substitution", "specialisation", "diversification"]
+    assert "Pharmacy technician (band 4, associate level" in result.reasons["horizontal_substitution"]
+    (note,) = result.notes
+    assert note.startswith("Tasks move up a level: Nursing associate (band 4, associate level) takes on tasks of")
+
+
+def test_the_catalogues_innovation_answer_is_the_default(sheffield, roles) -> None:
+    peer = mapping.create_deployment(
+        actor=policy.SYSTEM, trust=sheffield, local_title="Peer Worker", role=roles["peer_support_worker"]
+    )
+    defaults = guided_defaults(peer)
+    assert defaults["novel"] == "yes" and defaults["level"] == "support"
+    result = guided.classify_answers(peer, {**defaults, "band": "3", "source": "none"})
+    assert result.kinds == ["innovation"]
+    assert "(the role catalogue's usual answer for this role)" in result.reasons["innovation"]
+    assert guided.classify_answers(peer, {**defaults, "band": "3", "source": "none", "novel": "no"}).kinds == []
 
 
 def test_saving_writes_the_kinds_onto_the_deployment(eve, deployment, roles) -> None:
@@ -81,11 +132,13 @@ def test_actual_differs_from_intended(eve, deployment, roles) -> None:
 
 
 def test_not_sure_is_missing_not_guessed(eve, deployment, roles) -> None:
+    # The levels differ (associate, registered professional), so an unknown band alone no longer leaves the kind
+    # undecided (issue 15): unknown level and band together do.
     saved = mapping.save_change_answers(
-        actor=eve, deployment=deployment, which="intended", answers=answers(roles, band="unsure")
+        actor=eve, deployment=deployment, which="intended", answers=answers(roles, band="unsure", level="unsure")
     )
     assert saved.kinds == []
-    assert saved.missing == ["recipient.band"]
+    assert saved.missing == ["recipient.level", "recipient.band"]
 
 
 def test_only_the_trusts_editors_save(charlie, bob, deployment, roles) -> None:
@@ -117,12 +170,13 @@ def test_one_question_a_screen_without_javascript(eve, deployment, roles) -> Non
     page = response.content.decode()
     assert "What pay band are the Nursing associate posts?" in page
     assert page.count("<h1") == 1
+    # The level question replaced the registration questions; after each role comes "as well?" (issue 15).
     for name, value, next_name in [
-        ("band", "4", "registered"),
-        ("registered", "yes", "source"),
+        ("band", "4", "level"),
+        ("level", "associate", "source"),
         ("source", str(roles["mental_health_nurse"].pk), "source_band"),
-        ("source_band", "6", "source_registered"),
-        ("source_registered", "yes", "scope"),
+        ("source_band", "6", "source_2"),
+        ("source_2", "none", "scope"),
         ("scope", "none", "novel"),
         ("novel", "no", "evidence"),
         ("evidence", "Job description v2", "check"),
@@ -142,7 +196,7 @@ def test_one_question_a_screen_without_javascript(eve, deployment, roles) -> Non
 def test_a_missing_answer_is_an_error_on_the_same_screen(eve, deployment) -> None:
     client = client_for(eve)
     client.get(reverse("mapping:shift_start", args=[deployment.pk, "intended"]))
-    response = client.post(step(deployment.pk, "intended", "registered"), {})
+    response = client.post(step(deployment.pk, "intended", "level"), {})
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page and "Choose an answer" in page
@@ -162,10 +216,10 @@ def test_htmx_swaps_in_the_next_question(eve, deployment) -> None:
     response = client.post(step(deployment.pk, "intended", "band"), {"answer": "4"}, **HTMX)
     page = response.content.decode()
     assert response.status_code == 200
-    assert response["HX-Push-Url"] == step(deployment.pk, "intended", "registered")
+    assert response["HX-Push-Url"] == step(deployment.pk, "intended", "level")  # the level question (issue 15)
     assert page.lstrip().startswith("<title>")  # a partial: no page chrome
     assert "<header" not in page and 'id="shift-step"' in page
-    assert "Are the Nursing associate post-holders on a professional register" in page
+    assert "What level of training and expertise do the Nursing associate posts need?" in page
     response = client.post(step(deployment.pk, "intended", "check"), **HTMX)
     assert response["HX-Redirect"] == reverse("mapping:deployment_shifts", args=[deployment.pk])
 

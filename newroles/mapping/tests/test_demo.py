@@ -15,6 +15,9 @@ from newroles.mapping.demo import load_mapping_demo
 from newroles.mapping.models import Deployment, Engagement
 from newroles.mapping.tests.helpers import deploy, role
 from newroles.organisations.models import Trust
+from newroles.skillmix.models import DeploymentShift
+from newroles.skillmix.typology import classify
+from newroles.skillmix.typology_json import parse_shift
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +67,24 @@ def test_delegation_leads_with_some_other_kinds_and_no_diversification(demo):
         assert max(counts, key=counts.get) == "delegation"
         assert counts["diversification"] == 0
         assert all(counts[k] > 0 for k in ("horizontal_substitution", "specialisation", "innovation"))
+
+
+def test_the_kinds_are_the_typologys_answers_to_each_deployments_task_shifts(demo):
+    shifts = {(s.deployment_id, s.which): s for s in DeploymentShift.objects.all()}
+    for deployment in Deployment.objects.all():
+        intended = shifts.get((deployment.pk, "intended"))
+        if intended is None:  # planned without a task shift (forewarning's planned roles): no kinds typed either
+            assert deployment.intended_kinds == deployment.actual_kinds == []
+            continue
+        assert deployment.intended_kinds == intended.kinds == classify(parse_shift(intended.shift)).kinds
+        actual = shifts.get((deployment.pk, "actual"))
+        assert deployment.actual_kinds == (actual.kinds if actual else [])
+    # The approved clinician takes on a doctor's responsible clinician tasks: a level down, so delegation.
+    approved = Deployment.objects.filter(role__slug="multi_professional_approved_clinician")
+    assert approved and all("delegation" in d.intended_kinds for d in approved)
+    # A physician associate takes tasks from doctors and nurses: two roles in one recorded shift.
+    associate = DeploymentShift.objects.filter(deployment__role__slug="physician_associate", which="intended").first()
+    assert [s["role"] for s in associate.shift["adopted_from"]] == ["psychiatrist", "mental_health_nurse"]
 
 
 def test_trusts_disagree_on_newness_for_several_roles(demo):

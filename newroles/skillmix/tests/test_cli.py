@@ -54,10 +54,11 @@ def test_classify_prints_one_item_per_shift_in_order(tmp_path) -> None:
     }
     result = run("classify", write(tmp_path, [NA_FROM_NURSE, peer, {"recipient": {"occupation": "x"}}]))
     assert [item["kinds"] for item in result] == [["delegation"], ["innovation"], []]
-    assert set(result[0]) == {"kinds", "reasons", "missing"}
+    # "notes" joined each item (issue 15): why a source gave no kind.
+    assert set(result[0]) == {"kinds", "reasons", "missing", "notes"}
     assert set(result[0]["reasons"]) == {"delegation"}
     assert result[0]["missing"] == []
-    assert result[2] == {"kinds": [], "reasons": {}, "missing": []}
+    assert result[2] == {"kinds": [], "reasons": {}, "missing": [], "notes": []}
 
 
 def test_classify_accepts_one_shift_and_reports_missing_facts(tmp_path) -> None:
@@ -96,6 +97,49 @@ def test_classify_wrong_field_names_the_item_and_field(tmp_path) -> None:
 def test_classify_missing_file_exits_2(tmp_path) -> None:
     error = error_of("classify", str(tmp_path / "nowhere.json"))
     assert "no such file" in str(error)
+
+
+def test_classify_reads_roles_by_catalogue_slug(db, tmp_path) -> None:
+    shift = {
+        "recipient": {"role": "nursing_associate", "band": "4"},
+        "adopted_from": [{"role": "mental_health_nurse", "band": "5"}],
+    }
+    (item,) = run("classify", write(tmp_path, shift))
+    assert item["kinds"] == ["delegation"]
+    assert item["reasons"]["delegation"].startswith("Nursing associate (band 4, associate level) adopts tasks from")
+
+
+def test_stated_facts_override_the_catalogues(db, tmp_path) -> None:
+    # A trainee post stated as support level; the nurse's occupation renamed.
+    shift = {
+        "recipient": {"role": "nursing_associate", "band": "3", "level": "support"},
+        "adopted_from": [{"role": "mental_health_nurse", "band": "5", "occupation": "Ward nurse"}],
+    }
+    (item,) = run("classify", write(tmp_path, shift))
+    assert "Nursing associate (band 3, support level) adopts tasks from Ward nurse" in item["reasons"]["delegation"]
+
+
+def test_several_sources_and_both_scope_changes(db, tmp_path) -> None:
+    shift = {
+        "recipient": {"role": "physician_associate", "band": "7"},
+        "adopted_from": [{"role": "psychiatrist"}, {"role": "mental_health_nurse", "band": "6"}],
+        "own_discipline_change": ["narrower", "broader"],
+    }
+    (item,) = run("classify", write(tmp_path, shift))
+    assert item["kinds"] == ["delegation", "specialisation", "diversification"]
+
+
+def test_a_slug_not_in_the_catalogue_names_the_item_and_field(db, tmp_path) -> None:
+    shift = {"recipient": {"role": "nursing_associate"}, "adopted_from": [{"role": "nurse"}]}
+    error = error_of("classify", write(tmp_path, [NA_FROM_NURSE, shift]))
+    assert str(error).endswith("item 1, field adopted_from[0].role: 'nurse' is not a role in the catalogue")
+
+
+def test_classify_help_shows_both_forms(tmp_path) -> None:
+    done = _manage("classify", "--help", tmp_path=tmp_path)
+    assert done.returncode == 0
+    for words in ('"role": "nursing_associate"', '"registered": false', "registered_professional", '"notes": []'):
+        assert words in done.stdout
 
 
 def test_classify_needs_a_file() -> None:

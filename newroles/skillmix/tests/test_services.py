@@ -199,14 +199,18 @@ def test_converting_the_vacancy_into_two_nursing_associates(na_scenario) -> None
     assert result.after.supervision.shortfall_hours == pytest.approx(0.7)
     assert result.supervision_added == pytest.approx(1.0)
 
-    # Kinds: a band 4 nursing associate taking a band 6 nurse's tasks: bands 2 apart, so delegation.
+    # Kinds: a band 4 nursing associate taking a band 6 nurse's tasks: the nurse's level (registered
+    # professional) is above the associate's, so delegation. The reason names the catalogue's levels (issue 15).
     assert list(result.kinds) == ["delegation"]
     (entry,) = result.change_kinds
     assert entry.classification is not None
     assert entry.classification.kinds == ["delegation"]
     reason = entry.classification.reasons["delegation"]
-    assert "Nursing associate (band 4, registered)" in reason
-    assert "Mental health nurse (band 6, registered: bands 4 and 6 are 2 bands apart" in reason
+    assert "Nursing associate (band 4, associate level)" in reason
+    assert (
+        "Mental health nurse (band 6, registered professional level: a higher level of training and expertise; "
+        "bands 4 and 6 are 2 bands apart)" in reason
+    )
 
     # Competencies: the nursing associates bring physical health checks, now held by two people.
     assert result.before.competencies.coverage == pytest.approx(10 / 11)
@@ -217,12 +221,19 @@ def test_converting_the_vacancy_into_two_nursing_associates(na_scenario) -> None
 def test_the_shift_a_conversion_implies(na_scenario) -> None:
     change = na_scenario.changes.get()
     shift = results.change_shift(change)
+    # Each side now carries the catalogue's level and slug (issue 15).
     assert results.shift_as_json(shift) == {
-        "recipient": {"occupation": "Nursing associate", "band": "4", "registered": True, "medical": False},
-        "adopted_from": [{"occupation": "Mental health nurse", "band": "6", "registered": True, "medical": False}],
+        "recipient": {
+            "occupation": "Nursing associate", "band": "4", "registered": True, "medical": False,
+            "level": "associate", "role": "nursing_associate",
+        },
+        "adopted_from": [{
+            "occupation": "Mental health nurse", "band": "6", "registered": True, "medical": False,
+            "level": "registered_professional", "role": "mental_health_nurse",
+        }],
         "own_discipline_change": "none",
         "novel_practice": False,
-    }
+    }  # fmt: skip
 
 
 def test_band_5_nurse_taking_band_6_tasks_is_no_change_of_kind(demo, vacancy, roles) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -13,17 +14,20 @@ from newroles.skillmix.typology import (
     KIND_DEFINITIONS,
     KIND_LABELS,
     KINDS,
+    LEVELS,
     Classification,
+    NewTitle,
     Shift,
     ShiftError,
     Side,
     band_rank,
     classify,
-    classify_many,
+    compare_levels,
     levels_differ,
+    new_title_relation,
     normalise_occupation,
-    parse_shift,
 )
+from newroles.skillmix.typology_json import classify_many, parse_shift, shift_as_json
 
 PEER_SUPPORT = Side("peer support", "3", registered=False, medical=False)
 NURSE_6 = Side("mental health nursing", "6", registered=True, medical=False)
@@ -73,8 +77,9 @@ def test_definitions_are_the_briefings_words() -> None:
 # --- band_rank --------------------------------------------------------------------------------------------
 
 
+# Each of 8a-8d is its own step (issue 15): 8a-8d were all ranked 8 and 9 was 9.
 @pytest.mark.parametrize(
-    ("band", "rank"), [("1", 1), ("5", 5), ("7", 7), ("8a", 8), ("8B", 8), (" 8c ", 8), ("8d", 8), ("9", 9)]
+    ("band", "rank"), [("1", 1), ("5", 5), ("7", 7), ("8a", 8), ("8B", 9), (" 8c ", 10), ("8d", 11), ("9", 12)]
 )
 def test_band_rank(band: str, rank: int) -> None:
     assert band_rank(band) == rank
@@ -95,10 +100,11 @@ def test_band_rank_rejects_what_is_not_a_band(band: str) -> None:
         ("5", "5", False),  # same band
         ("5", "6", False),  # one apart: similar
         ("5", "7", True),  # two apart: not equal
-        ("8a", "8c", False),  # 8a-8d all count as 8
-        ("8a", "8d", False),
-        ("7", "8b", False),  # 7 vs 8: one apart
-        ("6", "8a", True),  # 6 vs 8: two apart
+        ("8a", "8c", True),  # 8a-8d are each a step: two apart (was similar while 8a-8d counted as 8)
+        ("8a", "8d", True),  # three apart (was similar)
+        ("7", "8b", True),  # two apart (was similar: "7 vs 8, one apart")
+        ("7", "8a", False),  # still one apart
+        ("6", "8a", True),  # two apart
         ("8d", "9", False),
         ("7", "9", True),
         ("3", "9", True),
@@ -176,7 +182,7 @@ def test_innovation() -> None:
 
 def test_no_change() -> None:
     result = classify(shift(nurse("7")))
-    assert result.as_dict() == {"kinds": [], "reasons": {}, "missing": []}
+    assert result.as_dict() == {"kinds": [], "reasons": {}, "missing": [], "notes": []}
 
 
 def test_reasons_are_one_sentence_each() -> None:
@@ -199,7 +205,7 @@ def test_delegation_and_substitution_from_different_sources() -> None:
 
 
 def test_several_kinds_come_in_canonical_order() -> None:
-    # Specialisation and diversification exclude each other (one scope change), so at most four kinds.
+    # Four of the kinds from sources, scope and novelty; both scope changes together are tested below.
     result = classify(shift(PEER_SUPPORT, Side("support work", "3", False), NURSE_6, change="narrower", novel=True))
     assert result.kinds == ["delegation", "horizontal_substitution", "specialisation", "innovation"]
     both = classify(shift(PEER_SUPPORT, NURSE_6, change="broader", novel=True))
@@ -330,6 +336,47 @@ def test_parse_errors_name_the_field(data: dict[str, object], field: str, fragme
     assert fragment in str(caught.value)
 
 
+def test_parse_reads_levels_roles_new_titles_and_both_scope_changes() -> None:
+    parsed = parse_shift(
+        {
+            "recipient": {
+                "occupation": "mental health practitioner", "band": "6", "level": "Registered professional",
+                "role": "mental_health_practitioner",
+                "new_title_of": [{"role": "mental_health_nurse", "bands": ["6", "7"], "reason": "Renamed."}],
+            },
+            "adopted_from": [{"occupation": "psychiatry", "level": "medical"}],
+            "own_discipline_change": ["broader", "narrower", "none"],
+            "novel_practice_reason": " Lived experience. ",
+        }
+    )  # fmt: skip
+    assert parsed.recipient.level == "registered_professional"
+    assert parsed.recipient.new_title_of == (NewTitle("mental_health_nurse", ("6", "7"), "Renamed."),)
+    assert parsed.adopted_from[0].medical is True  # a stated medical level settles it
+    assert parsed.own_discipline_change == ("narrower", "broader")
+    assert parsed.novel_practice_reason == "Lived experience."
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "fragment"),
+    [
+        ({"recipient": {"level": "senior"}}, "recipient.level", "'senior' is not one of support, associate"),
+        ({"recipient": {"level": "medical", "medical": False}}, "recipient.level",
+         "medical contradicts medical: false"),
+        ({"recipient": {"new_title_of": {}}}, "recipient.new_title_of", "expected an array"),
+        ({"recipient": {"new_title_of": [{}]}}, "recipient.new_title_of[0].role", "is required"),
+        ({"recipient": {"new_title_of": [{"role": "x", "bands": ["10"]}]}}, "recipient.new_title_of[0].bands[0]",
+         "not an Agenda for Change band"),
+        ({"recipient": {}, "own_discipline_change": ["narrower", 2]}, "own_discipline_change", "array of strings"),
+        ({"recipient": {}, "own_discipline_change": ["deeper"]}, "own_discipline_change", "'deeper' is not one of"),
+    ],
+)  # fmt: skip
+def test_parse_errors_in_the_newer_facts_name_the_field(data: dict[str, object], field: str, fragment: str) -> None:
+    with pytest.raises(ShiftError) as caught:
+        parse_shift(data, item=0)
+    assert caught.value.field == field
+    assert fragment in str(caught.value)
+
+
 def test_parse_error_message_matches_the_documented_form() -> None:
     data = {"recipient": {"occupation": "x"}, "adopted_from": [{"occupation": "y", "band": "Band 9"}]}
     with pytest.raises(ShiftError) as caught:
@@ -360,7 +407,7 @@ def test_classify_many_accepts_one_object() -> None:
 def test_classify_many_accepts_a_list_and_is_json_serialisable() -> None:
     results = classify_many(json.loads(json.dumps([EXAMPLE, {"recipient": {"occupation": "x"}}])))
     assert [r["kinds"] for r in results] == [["delegation"], []]
-    assert set(results[0]) == {"kinds", "reasons", "missing"}
+    assert set(results[0]) == {"kinds", "reasons", "missing", "notes"}
     json.dumps(results)
 
 
@@ -369,11 +416,13 @@ def test_classify_many_rejects_other_input() -> None:
         classify_many("delegation")
 
 
-def test_as_dict_has_exactly_three_keys() -> None:
+def test_as_dict_has_exactly_four_keys() -> None:
+    # "notes" joined the three (issue 15): a source that gives no kind (tasks moving up, a new title) says why.
     assert set(Classification(["innovation"], {"innovation": "x"}, []).as_dict()) == {
         "kinds",
         "reasons",
         "missing",
+        "notes",
     }
 
 
@@ -386,12 +435,15 @@ sides = st.builds(
     band=st.one_of(st.none(), st.sampled_from(AFC_BANDS)),
     registered=st.one_of(st.none(), st.booleans()),
     medical=st.one_of(st.none(), st.booleans()),
+    level=st.one_of(st.none(), st.none(), st.sampled_from(LEVELS)),  # a stated level, or the older facts alone
 )
 shifts = st.builds(
     Shift,
     recipient=sides,
     adopted_from=st.lists(sides, max_size=4).map(tuple),
-    own_discipline_change=st.sampled_from(["none", "narrower", "broader"]),
+    own_discipline_change=st.one_of(
+        st.sampled_from(["none", "narrower", "broader"]), st.lists(st.sampled_from(["narrower", "broader"]))
+    ),
     novel_practice=st.booleans(),
 )
 
@@ -443,19 +495,58 @@ def test_novel_practice_is_innovation(value: Shift) -> None:
 
 @given(shifts)
 def test_level_kinds_are_claimed_only_when_decided_and_missing_only_when_not(value: Shift) -> None:
+    # Direction joined the rule (issue 15): not-similar is delegation only when the source is the higher level;
+    # before, every not-similar source was delegation.
     result = classify(value)
     level_kinds = {"delegation", "horizontal_substitution"} & set(result.kinds)
     decided = [
-        levels_differ(value.recipient, source)
+        compare_levels(value.recipient, source)
         for source in value.adopted_from
         if value.recipient.occupation
         and source.occupation
         and normalise_occupation(source.occupation) != normalise_occupation(value.recipient.occupation)
+        and new_title_relation(value.recipient, source) is None
     ]
-    assert ("delegation" in level_kinds) == (True in decided)
-    assert ("horizontal_substitution" in level_kinds) == (False in decided)
-    if None in decided:
+    assert ("delegation" in level_kinds) == any(c.differ is True and c.direction == 1 for c in decided)
+    assert ("horizontal_substitution" in level_kinds) == any(c.differ is False for c in decided)
+    if any(c.differ is None or (c.differ and c.direction is None) for c in decided):
         assert result.missing
+    if any(c.differ and c.direction == -1 for c in decided):
+        assert any(note.startswith("Tasks move up a level") for note in result.notes)
+
+
+@given(sides, sides)
+def test_the_comparison_is_antisymmetric(a: Side, b: Side) -> None:
+    forward, backward = compare_levels(a, b), compare_levels(b, a)
+    assert forward.differ == backward.differ
+    assert forward.direction == (None if backward.direction is None else -backward.direction)
+    assert (forward.direction is not None) <= bool(forward.differ)
+
+
+@given(st.sampled_from(LEVELS[:-1]), st.sampled_from(AFC_BANDS), st.sampled_from(AFC_BANDS))
+def test_at_one_level_each_band_is_a_step_and_two_steps_are_not_similar(level: str, a: str, b: str) -> None:
+    steps = abs(AFC_BANDS.index(a) - AFC_BANDS.index(b))
+    assert levels_differ(Side("x", a, level=level), Side("y", b, level=level)) is (steps >= 2)
+
+
+def test_band_steps_run_one_apart_from_1_to_9() -> None:
+    assert [band_rank(band) for band in AFC_BANDS] == list(range(1, len(AFC_BANDS) + 1))
+
+
+@given(sides, sides)
+def test_the_same_shift_reversed_is_never_delegation_both_ways(a: Side, b: Side) -> None:
+    a, b = replace(a, occupation="first"), replace(b, occupation="second")
+    there, back = classify(shift(a, b)), classify(shift(b, a))
+    assert not ("delegation" in there.kinds and "delegation" in back.kinds)
+    if "delegation" in there.kinds:
+        assert "horizontal_substitution" not in back.kinds
+        assert any(note.startswith("Tasks move up a level") for note in back.notes)
+
+
+@given(shifts)
+def test_both_scope_changes_give_both_kinds(value: Shift) -> None:
+    both = replace(value, own_discipline_change=("narrower", "broader"))
+    assert {"specialisation", "diversification"} <= set(classify(both).kinds)
 
 
 @given(shifts)
@@ -467,3 +558,8 @@ def test_classification_round_trips_through_json(value: Shift) -> None:
         "novel_practice": value.novel_practice,
     }
     assert classify_many(json.loads(json.dumps(data))) == [classify(value).as_dict()]
+
+
+@given(shifts)
+def test_the_json_form_of_a_shift_reads_back_as_the_same_shift(value: Shift) -> None:
+    assert parse_shift(json.loads(json.dumps(shift_as_json(value)))) == value

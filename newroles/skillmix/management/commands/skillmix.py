@@ -15,14 +15,24 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newroles.skillmix import teamfile
 from newroles.skillmix.metrics import compute, load_pay_table
-from newroles.skillmix.typology import ShiftError, classify_many
+from newroles.skillmix.roles_facts import classify_json
+from newroles.skillmix.typology import ShiftError
 
 EXIT_BAD_INPUT = 2
 
 CLASSIFY_HELP = """\
 Classify task shifts into the five kinds of skill-mix change.
 
-FILE holds one shift object or a JSON array of them ("-" reads standard input):
+FILE holds one shift object or a JSON array of them ("-" reads standard input). A role may be named by its
+catalogue slug, taking its facts (level of training and expertise, band when it has one, registration,
+new titles) from the role catalogue; facts stated beside it override the catalogue's:
+
+  {"recipient": {"role": "nursing_associate", "band": "4"},
+   "adopted_from": [{"role": "mental_health_nurse", "band": "5"},
+                    {"role": "pharmacy_technician", "band": "4"}],
+   "own_discipline_change": ["narrower"]}
+
+or by its facts alone (the older form, still read):
 
   {"recipient": {"occupation": "peer support", "band": "3", "registered": false, "medical": false},
    "adopted_from": [{"occupation": "mental health nursing", "band": "6", "registered": true,
@@ -30,13 +40,16 @@ FILE holds one shift object or a JSON array of them ("-" reads standard input):
    "own_discipline_change": "none",
    "novel_practice": false}
 
-own_discipline_change is none, narrower or broader; novel_practice is true when the role takes the service
-into something new. Bands are Agenda for Change "1"-"9" and "8a"-"8d"; a doctor is "medical": true with no
-band. Prints a JSON array, one item per shift in order:
+level is support, associate, registered_professional, advanced or medical; without one it is derived from
+registered and medical. own_discipline_change is none, narrower or broader, or an array holding narrower and
+broader; novel_practice is true when the role takes the service into something new (left out, a catalogue
+recipient takes the catalogue's answer). Bands are Agenda for Change "1"-"9" and "8a"-"8d"; a doctor is
+"medical": true with no band. Prints a JSON array, one item per shift in order:
 
-  {"kinds": ["delegation"], "reasons": {"delegation": "..."}, "missing": []}
+  {"kinds": ["delegation"], "reasons": {"delegation": "..."}, "missing": [], "notes": []}
 
-with kinds spelled delegation, horizontal_substitution, specialisation, diversification, innovation.
+with kinds spelled delegation, horizontal_substitution, specialisation, diversification, innovation; notes
+say why a role the tasks come from gave no kind (its own occupation, a new title, tasks moving up a level).
 """
 
 
@@ -90,7 +103,7 @@ class Command(BaseCommand):
         data = self._read_json(path)
         if opts["action"] == "classify":
             try:
-                result: Any = classify_many(data)
+                result: Any = classify_json(data)
             except ShiftError as error:
                 raise CommandError(f"{path}: {error}", returncode=EXIT_BAD_INPUT) from None
         else:

@@ -345,6 +345,9 @@ def main() -> None:
                                        rows_per_trust=args.rows_per_trust).items():  # fmt: skip
                 print(f"built: {step} in {seconds:.0f} s")
         env = _env(var_dir)
+        # A kept instance may predate the code: bring its schema and reference data up to date first.
+        _manage(env, "migrate", "--no-input", "-v", "0")
+        _manage(env, "load_reference")
         _manage(env, "collectstatic", "--no-input", "-v", "0")
         values = page_values(var_dir)
         extract = var_dir / "import-during-load.csv"

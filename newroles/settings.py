@@ -294,6 +294,19 @@ SMALL_COUNT_THRESHOLD = 5
 
 # Costly map pages keep their figures and charts in each process until the next write (newroles.audit.cache).
 PAGE_CACHE = env_bool("NEWROLES_PAGE_CACHE", True)
+# Figures a costly page computed under one version of the data (`audit.cache`) are kept in each process and,
+# through files under var/cache, shared by the server's processes: one process draws the national map after
+# a change and the others read its drawing. Stale versions are never read (the key holds the version) and
+# age out.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 # Loaded in order by `newroles load_reference` (and `make install`); each returns a dict of counts.
 REFERENCE_LOADERS = [

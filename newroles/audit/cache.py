@@ -5,6 +5,9 @@ names a version of the whole database: what a page computed under one version is
 whoever makes it and in whichever process. Asking costs one indexed query; a costly page (the national map's
 picture and charts) is then computed once per version per process instead of on every request.
 
+Each process keeps what it computed; the `pages` cache (files under var/cache, `settings.CACHES`) shares it
+with the server's other processes, so a change costs one computation per page rather than one per process.
+
 Only values that are the same for everyone sharing the key may be cached: callers put whatever decides what a
 user may see (their trusts, admin or not) into the key. `settings.PAGE_CACHE` turns it off (the test suite does,
 because test data made outside the services writes no change record); tests of this module turn it on.
@@ -12,11 +15,13 @@ because test data made outside the services writes no change record); tests of t
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import caches
 
 from newroles.audit.models import ChangeRecord
 
@@ -59,8 +64,24 @@ def until_change(key: Hashable, compute: Callable[[], T]) -> T:
         with _lock:
             if _version == version and key in _entries:
                 return _entries[key]
-        value = compute()
+        value = _shared(version, key, compute)
         with _lock:
             if _version == version and len(_entries) < MAX_ENTRIES:
                 _entries[key] = value
+    return value
+
+
+_MISSING = object()
+
+
+def _shared(version: tuple[Any, ...], key: Hashable, compute: Callable[[], T]) -> T:
+    """What another process computed for `key` under this version, or `compute()`, handed to the others."""
+    if "pages" not in settings.CACHES:
+        return compute()
+    shared = caches["pages"]
+    name = "page:" + hashlib.sha256(repr((version, key)).encode()).hexdigest()
+    value = shared.get(name, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        shared.set(name, value)
     return value

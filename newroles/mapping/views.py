@@ -174,8 +174,17 @@ def _picture_charts(picture: services.Picture) -> list[dict[str, Any]]:
 
 
 def _seen_as(user: Any) -> tuple[Any, ...]:
-    """What decides which deployments a user sees: the key under which their map pages may be shared."""
+    """What decides which deployments and figures a user sees: the key under which their pages may be shared."""
     return (policy.is_admin(user), tuple(sorted(user.trust_ids())))
+
+
+def _map_audience(user: Any) -> tuple[Any, ...]:
+    """The key under which the national map's pictures are shared. They count deployments and show no staff
+    figures, so they differ between users only if some deployments are hidden from some users; today every
+    signed-in user reads every deployment (`Deployment.shared_when`), and one drawing serves everyone."""
+    if Deployment.shared_when == [{"pk__isnull": False}]:
+        return ("every signed-in user",)
+    return _seen_as(user)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -201,7 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
 
     # The picture and its charts take most of a second at national scale: drawn once until the data changes.
-    context = until_change(("map-dashboard", shade, _seen_as(request.user)), build)
+    context = until_change(("map-dashboard", shade, _map_audience(request.user)), build)
     return render(request, "mapping/dashboard.html", context)
 
 
@@ -245,7 +254,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         }
 
     # Drawn once until the data changes, like the dashboard.
-    context = until_change(("map-region", obj.pk, _seen_as(request.user)), build)
+    context = until_change(("map-region", obj.pk, _map_audience(request.user)), build)
     return render(request, "mapping/region.html", context)
 
 

@@ -18,6 +18,7 @@ from newroles.mapping.tests.helpers import deploy
 @pytest.fixture
 def page_cache(settings):
     settings.PAGE_CACHE = True
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache._entries.clear()
     cache._computing.clear()
     cache._version = None
@@ -54,14 +55,23 @@ def test_a_cached_page_answers_with_few_queries(page_cache, olive, sheffield):
     assert len(queries) <= 6  # session, user, second factor, memberships, the data version
 
 
-def test_users_who_see_differently_do_not_share_a_page(page_cache, olive, eve, sheffield, monkeypatch):
+def test_every_signed_in_user_shares_the_map_while_every_deployment_is_public(
+    page_cache, olive, eve, sheffield, monkeypatch
+):
+    from newroles.mapping.models import Deployment
+
     deploy(sheffield, "Peer Support Worker", "peer_support_worker", status="active")
     drawn = []
     real = services.national_picture
     monkeypatch.setattr(services, "national_picture", lambda *a, **k: drawn.append(1) or real(*a, **k))
     client_for(olive).get("/map/regions/Y63/")
-    client_for(eve).get("/map/regions/Y63/")  # a member of a trust: a key of her own
-    assert len(drawn) == 2
+    client_for(eve).get("/map/regions/Y63/")  # a member of a trust reads the same deployments
+    assert len(drawn) == 1
+    # Were some deployments private, users who see differently would each get their own drawing.
+    monkeypatch.setattr(Deployment, "shared_when", [])
+    client_for(olive).get("/map/regions/Y63/")
+    client_for(eve).get("/map/regions/Y63/")
+    assert len(drawn) == 3
 
 
 def test_the_cache_is_off_unless_asked(settings, olive, sheffield, monkeypatch):
@@ -128,3 +138,20 @@ def test_threads_asking_for_one_key_compute_it_once(page_cache, monkeypatch):
         t.join()
     assert results == ["figures"] * 4
     assert len(calls) == 1
+
+
+def test_a_drawing_is_shared_with_the_servers_other_processes(page_cache, olive, sheffield, monkeypatch):
+    deploy(sheffield, "Peer Support Worker", "peer_support_worker", status="active")
+    drawn = []
+    real = services.national_picture
+    monkeypatch.setattr(services, "national_picture", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    client = client_for(olive)
+    client.get("/map/")
+    cache._entries.clear()  # as another process would start: nothing of its own yet
+    cache._version = None
+    assert client.get("/map/").status_code == 200
+    assert len(drawn) == 1  # read from the shared cache, not drawn again
+    deploy(sheffield, "Recovery Worker Plus", "peer_support_worker", status="active")
+    cache._entries.clear()
+    client.get("/map/")
+    assert len(drawn) == 2  # a new version of the data is drawn afresh

@@ -36,7 +36,7 @@ FIELDS = [
     ),
     ImportField(
         p.BAND, "Grade or pay band", False, "The Agenda for Change band or grade, e.g. 'Band 4' or '8a'.",
-        ("Grade", "Pay Band", "Band", "AfC Band", "Grade Code", "Pay Scale", "Payscale"),
+        ("Grade", "Pay Band", "Band", "AfC Band", "Grade Code", "Pay Scale", "Payscale", "Band/Grade", "Grade/Band"),
     ),
     ImportField(
         p.WTE, "Contracted WTE", False, "Whole-time equivalent of the assignment, e.g. 1.0 or 0.6.",

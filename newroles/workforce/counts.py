@@ -8,11 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from newroles.organisations.models import Trust
 from newroles.roles.models import Role
-from newroles.workforce.models import MONTH_FORMAT, ExtractImport, StaffCount
+from newroles.workforce.models import MONTH_FORMAT, ExtractImport, ExtractTitle, StaffCount
+from newroles.workforce.month import REVIEW_CONFIDENCE
 
 
 def parse_month(text: str) -> dt.date:
@@ -79,3 +80,38 @@ def counts_by_role(trust_ids: Sequence[int], month: dt.date) -> list[RoleCount]:
     ]
     out.sort(key=lambda c: (c.role is None, -c.headcount))
     return out
+
+
+# Matched, waiting for review, unmatched -------------------------------------------------------------
+
+MATCH_KEYS = ("confident", "review", "unmatched")
+
+
+def match_figures(titles: QuerySet[ExtractTitle]) -> dict[str, int]:
+    """Staff and titles as they stand now: matched to a role with confidence (or decided by the trust),
+    given a role only as a guess still waiting for review, and matched to no role. Keys as an import's
+    summary has them (`staff_confident`, `titles_review`, ...): the three add up to the whole."""
+    guess = Q(role__isnull=False, review=True, confidence__lt=REVIEW_CONFIDENCE)
+    conditions = {"confident": Q(role__isnull=False) & ~guess, "review": guess, "unmatched": Q(role__isnull=True)}
+    aggregates = {}
+    for key, condition in conditions.items():
+        aggregates[f"staff_{key}"] = Sum("headcount", filter=condition, default=0)
+        aggregates[f"titles_{key}"] = Count("pk", filter=condition)
+    return {k: int(v or 0) for k, v in titles.aggregate(**aggregates).items()}
+
+
+def month_match_figures(trust: Trust, month: dt.date) -> dict[str, int]:
+    """The trust's month as it stands now (after its decisions), split as `match_figures`."""
+    return match_figures(ExtractTitle.objects.filter(trust=trust, month=month, extract__is_current=True))
+
+
+def import_match_figures(obj: ExtractImport) -> dict[str, int] | None:
+    """What an import found: from its summary, or, for an import recorded before the summary split them,
+    from its titles while it is current (None once they are gone)."""
+    summary = obj.summary or {}
+    if "staff_confident" in summary:
+        return {f"{kind}_{key}": int(summary.get(f"{kind}_{key}", 0)) for kind in ("staff", "titles")
+                for key in MATCH_KEYS}  # fmt: skip
+    if obj.status != ExtractImport.DONE or not obj.is_current:
+        return None
+    return match_figures(ExtractTitle.objects.filter(extract=obj))

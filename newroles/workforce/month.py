@@ -193,6 +193,21 @@ def _write_counts(obj: ExtractImport, cells: pl.DataFrame, db_ids: pl.DataFrame)
     return counted
 
 
+def match_summary(titles: pl.DataFrame) -> dict[str, int]:
+    """Staff and titles matched to a role with confidence, given a role only as a guess waiting for
+    the trust's review, and matched to no role: three figures that add up to the whole, so a guess is
+    never counted as a match."""
+    confident = pl.col("role_id").is_not_null() & ~pl.col("review")
+    guess = pl.col("role_id").is_not_null() & pl.col("review")
+    unmatched = pl.col("role_id").is_null()
+    out = {}
+    for name, condition in (("confident", confident), ("review", guess), ("unmatched", unmatched)):
+        chosen = titles.filter(condition)
+        out[f"staff_{name}"] = int(chosen["headcount"].sum() or 0)
+        out[f"titles_{name}"] = chosen.height
+    return out
+
+
 def _record_import(
     obj: ExtractImport,
     aggregated: p.Aggregated,
@@ -204,14 +219,11 @@ def _record_import(
 ) -> None:
     """The one audit record for the aggregate rows: the import's own change, with the counts it wrote."""
     problems = aggregated.problems.get(code, p.TrustProblems())
-    matches = aggregated.matches
-    resolved_titles = [t for t in titles["title_id"].to_list() if matches[t].slug is not None]
     summary = {
         "rows": problems.rows,
         "titles": titles.height,
         "cells": counted.height,
-        "staff_resolved": int(titles.filter(pl.col("role_id").is_not_null())["headcount"].sum() or 0),
-        "titles_resolved": len(resolved_titles),
+        **match_summary(titles),
         "assignment_checked": aggregated.has_assignment,
         "duplicate_rows": problems.duplicate_rows,
         "band_missing": problems.band_missing,

@@ -90,15 +90,19 @@ def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
     month = _month(request, months)
     counts = services.counts_by_role([obj.pk], month) if month else []
     current = ExtractImport.objects.filter(trust=obj, month=month, is_current=True).first() if month else None
+    imports = list(ExtractImport.objects.filter(trust=obj).select_related("uploaded_by")[:20])
+    for i in imports:
+        # From the summary alone: the list reads a fixed number of queries however many imports it shows.
+        i.matched = services.import_match_figures(i) if "staff_confident" in (i.summary or {}) else None
     context = {
         "trust": obj,
         "month": month,
         "month_options": _month_options(months),
         "counts": counts,
         "total": sum(c.headcount for c in counts),
-        "resolved": sum(c.headcount for c in counts if c.role),
+        "matched": services.month_match_figures(obj, month) if month else None,
         "current": current,
-        "imports": ExtractImport.objects.filter(trust=obj).select_related("uploaded_by")[:20],
+        "imports": imports,
         "can_edit": policy.can_change_in(request.user, obj.pk),
         "to_resolve": len(services.titles_to_resolve(obj, month)) if month else 0,
         "open_suggestions": StaffRecordSuggestion.objects.filter(trust=obj, status=StaffRecordSuggestion.OPEN).count(),
@@ -152,6 +156,7 @@ def import_detail(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
     context["stuck"] = can_edit and runs.is_abandoned(obj)
     if obj.status == ExtractImport.DONE:
         context["summary"] = obj.summary
+        context["matched"] = services.import_match_figures(obj)
         context["to_resolve"] = services.titles_to_resolve(obj.trust, obj.month)[:5] if obj.is_current else []
     return render(request, "workforce/import.html", context)
 
@@ -276,6 +281,7 @@ def titles(request: HttpRequest, ods_code: str) -> HttpResponse:
         "can_edit": can_edit,
         "invalid": bound if bound is not None and bound.errors else None,
         "staff": sum(g.headcount for g in possible),
+        "matched": services.month_match_figures(obj, month) if month else None,
         "decisions": TitleDecision.objects.filter(trust=obj)
         .select_related("role", "decided_by")
         .order_by("-updated_at")[:20],

@@ -34,7 +34,10 @@ def test_import_maps_esr_headers_itself_and_remembers(sheffield, extract_csv: Pa
     assert "Not read (personal data): Surname, Forename, Date of Birth, NI Number" in output
     assert "Assignment Number: read only to count duplicated assignments, hashed and never stored" in output
     assert "Position Title -> title" in output
-    assert "TAH March 2025: 36 rows, 7 titles (5 matched), 30 staff matched to a role" in output
+    assert (
+        "TAH March 2025: 36 rows, 7 titles; staff: 30 matched to a role with confidence, 0 guessed and waiting for "
+        "review, 6 not matched" in output
+    )
     obj = ExtractImport.objects.get(trust=sheffield)
     assert obj.status == ExtractImport.DONE and obj.uploaded_by is None
     assert extract_csv.exists()  # the caller's file stays where it was

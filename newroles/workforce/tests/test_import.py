@@ -46,7 +46,7 @@ def test_a_csv_extract_becomes_counts_by_role(imported: ExtractImport) -> None:
         "nursing_associate": 5, "": 6,
     }  # fmt: skip
     summary = imported.summary
-    assert summary["rows"] == 36 and summary["titles"] == 7 and summary["staff_resolved"] == 30
+    assert summary["rows"] == 36 and summary["titles"] == 7 and summary["staff_confident"] == 30
     assert summary["band_missing"] == 1 and summary["unreadable_bands"] == [["Band 10", 1]]
     assert summary["wte_impossible"] == 1 and summary["wte_missing"] == 1
     # WTE leaves out the missing and the impossible (37.5 hours typed as WTE).

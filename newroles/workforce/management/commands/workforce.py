@@ -164,9 +164,12 @@ class Command(BaseCommand):
     def _summary(self, imports: list[ExtractImport], month: Any) -> None:
         for obj in imports:
             s = obj.summary
+            m = services.import_match_figures(obj) or {}
             self.stdout.write(
-                f"{obj.trust.ods_code} {month_label(month)}: {s.get('rows', 0):,} rows, {s.get('titles', 0):,} titles "
-                f"({s.get('titles_resolved', 0):,} matched), {s.get('staff_resolved', 0):,} staff matched to a role"
+                f"{obj.trust.ods_code} {month_label(month)}: {s.get('rows', 0):,} rows, {s.get('titles', 0):,} titles; "
+                f"staff: {m.get('staff_confident', 0):,} matched to a role with confidence, "
+                f"{m.get('staff_review', 0):,} guessed and waiting for review, "
+                f"{m.get('staff_unmatched', 0):,} not matched"
                 + (f"; replaced import {', '.join(map(str, s['replaced']))}" if s.get("replaced") else "")
             )
 

@@ -52,6 +52,30 @@ def previous_month(trust_ids: Iterable[int], month: dt.date) -> dt.date | None:
     )  # fmt: skip
 
 
+def month_coverage() -> dict[dt.date, set[int]]:
+    """Each month with a current import, and the trusts that sent it."""
+    coverage: dict[dt.date, set[int]] = {}
+    for month, trust_id in ExtractImport.objects.filter(is_current=True).values_list("month", "trust_id"):
+        coverage.setdefault(month, set()).add(trust_id)
+    return coverage
+
+
+def widest_month(coverage: dict[dt.date, set[int]]) -> dt.date | None:
+    """The most recent of the months sent by the most trusts: the national pages open on it, so that
+    one trust sending a newer month first does not take the national figures over."""
+    return max(coverage, key=lambda m: (len(coverage[m]), m)) if coverage else None
+
+
+def last_sent(coverage: dict[dt.date, set[int]]) -> dict[int, dt.date]:
+    """Each trust's most recent month with a current import."""
+    latest: dict[int, dt.date] = {}
+    for month, trust_ids in coverage.items():
+        for trust_id in trust_ids:
+            if month > latest.get(trust_id, dt.date.min):
+                latest[trust_id] = month
+    return latest
+
+
 @dataclass
 class RoleCount:
     """Staff counted under one role (or, with role None, under unresolved titles)."""

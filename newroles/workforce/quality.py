@@ -47,10 +47,24 @@ class Finding:
     note: str = ""
     by_trust: dict[int, int] = field(default_factory=dict)
     previous_by_trust: dict[int, int] = field(default_factory=dict)
+    # The trusts that sent both months: the previous count, and so the change, covers these alone.
+    compared: frozenset[int] = frozenset()
+
+    @property
+    def compared_by_trust(self) -> dict[int, int]:
+        """This month's count of the compared trusts, trust by trust."""
+        return {t: self.by_trust.get(t, 0) for t in self.compared}
+
+    @property
+    def others_by_trust(self) -> dict[int, int]:
+        """This month's count of the trusts left out of the comparison (they did not send the previous month)."""
+        return {t: n for t, n in self.by_trust.items() if t not in self.compared}
 
     @property
     def change(self) -> int | None:
-        return None if self.previous is None else self.count - self.previous
+        """The change since the previous month over the trusts that sent both: a trust that joins or
+        leaves does not show up as a change."""
+        return None if self.previous is None else sum(self.compared_by_trust.values()) - self.previous
 
 
 # (key, label, explanation); SHORT_LABELS name the findings where space is short (table headers).
@@ -229,22 +243,41 @@ class Report:
     previous_month: dt.date | None
     findings: list[Finding]
     trusts: list[Trust] = field(default_factory=list)
+    compared: list[Trust] = field(default_factory=list)  # the trusts that sent both months
+    not_compared: list[Trust] = field(default_factory=list)  # sent this month but not the previous one
+
+
+def _sent(trust_ids: Sequence[int], month: dt.date) -> set[int]:
+    return set(
+        ExtractImport.objects.filter(trust_id__in=list(trust_ids), month=month, is_current=True)
+        .values_list("trust_id", flat=True)
+    )  # fmt: skip
 
 
 def report(trust_ids: Sequence[int], month: dt.date | None, *, outside: bool = False) -> Report:
-    """The report for one trust (or, nationally, all trusts with data) for a month."""
+    """The report for one trust (or, nationally, all trusts with data) for a month.
+
+    The previous month's counts, and so the changes, cover only the trusts that sent both months: a
+    difference between two different sets of trusts would say nothing about the coding."""
     if month is None:
         return Report(None, None, [])
     current = _month_findings(trust_ids, month, outside=outside)
     previous = previous_month(trust_ids, month)
+    sent_now = _sent(trust_ids, month)
+    both: set[int] = set()
     if previous is not None:
-        before = _month_findings(trust_ids, previous, outside=outside)
+        both = sent_now & _sent(trust_ids, previous)
+        before = _month_findings(sorted(both), previous, outside=outside)
         for key, finding in current.items():
             if before[key].checked and finding.checked:
                 finding.previous = before[key].count
                 finding.previous_by_trust = before[key].by_trust
+                finding.compared = frozenset(both)
     trusts = list(Trust.objects.filter(pk__in={t for f in current.values() for t in f.by_trust}).order_by("name"))
-    return Report(month, previous, list(current.values()), trusts)
+    named = {t.pk: t for t in Trust.objects.filter(pk__in=sent_now).order_by("name")}
+    compared = [t for pk, t in named.items() if pk in both]
+    not_compared = [t for pk, t in named.items() if pk not in both] if previous is not None else []
+    return Report(month, previous, list(current.values()), trusts, compared, not_compared)
 
 
 def months_with_data(trust_ids: Sequence[int] | None = None) -> list[dt.date]:

@@ -31,11 +31,14 @@ from newroles.workforce.counts import (
     counts_by_role,
     current_imports,
     import_match_figures,
+    last_sent,
     latest_month,
+    month_coverage,
     month_end,
     month_match_figures,
     parse_month,
     previous_month,
+    widest_month,
 )
 from newroles.workforce.decisions import TitleGroup, alias_title, decide_title, mark_not_new, titles_to_resolve
 from newroles.workforce.extract import ExtractError
@@ -85,10 +88,12 @@ __all__ = [
     "decide_title",
     "import_file",
     "import_match_figures",
+    "last_sent",
     "latest_month",
     "mapping_problems",
     "mark_not_new",
     "max_upload_bytes",
+    "month_coverage",
     "month_end",
     "month_match_figures",
     "needs_review",
@@ -111,5 +116,6 @@ __all__ = [
     "titles_to_resolve",
     "upload_path",
     "uploads_dir",
+    "widest_month",
     "write_figures",
 ]

@@ -9,6 +9,7 @@ for trusts the reader does not belong to.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -48,13 +49,51 @@ def _trust(request: HttpRequest, ods_code: str, action: str = "view") -> Trust:
     return staff_record_trust(request, ods_code, action)
 
 
-def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
-    """The month asked for (?month=YYYY-MM) if it has data, else the latest."""
+def _month(request: HttpRequest, months: list[dt.date], default: dt.date | None = None) -> dt.date | None:
+    """The month asked for (?month=YYYY-MM) if it has data, else `default`, else the latest."""
     wanted = request.GET.get("month", "")
     for month in months:
         if month.strftime(MONTH_FORMAT) == wanted:
             return month
-    return months[0] if months else None
+    return default or (months[0] if months else None)
+
+
+@dataclass
+class NationalMonth:
+    """The month a national page shows, and how it compares with the others: which trusts sent it, the
+    month sent by the most trusts (the default), and each trust's last month."""
+
+    month: dt.date | None
+    months: list[dt.date]
+    trust_ids: list[int]
+    widest: dt.date | None
+    newer: list[tuple[dt.date, int]]  # months after the one shown, with how many trusts sent each
+    last_sent: dict[int, dt.date]
+
+
+def _national_month(request: HttpRequest) -> NationalMonth:
+    coverage = services.month_coverage()
+    months = sorted(coverage, reverse=True)
+    widest = services.widest_month(coverage)
+    month = _month(request, months, widest)
+    newer = [(m, len(coverage[m])) for m in sorted(coverage) if month and m > month]
+    trust_ids = sorted(coverage.get(month, set())) if month else []
+    return NationalMonth(month, months, trust_ids, widest, newer, services.last_sent(coverage))
+
+
+def _coverage_context(chosen: NationalMonth) -> dict[str, Any]:
+    """What the national pages say about coverage: the trusts in the month and those not, each with the
+    last month it sent, and why the month shown is the one shown."""
+    trusts = Trust.objects.filter(pk__in=chosen.last_sent).order_by("name")
+    return {
+        "month": chosen.month,
+        "month_options": _month_options(chosen.months),
+        "widest": chosen.widest,
+        "newer": [{"month": m, "trusts": n} for m, n in chosen.newer],
+        "missing": [
+            {"trust": t, "last_sent": chosen.last_sent[t.pk]} for t in trusts if t.pk not in set(chosen.trust_ids)
+        ],
+    }
 
 
 def _month_options(months: list[dt.date]) -> list[tuple[str, str]]:
@@ -317,7 +356,15 @@ def _present(report: quality.Report, user: Any) -> list[dict[str, Any]]:
     for f in report.findings:
         count = disclosure.total_shown(user, f.by_trust)
         previous = disclosure.total_shown(user, f.previous_by_trust) if f.previous is not None else ""
-        hide_change = f.change is None or disclosure.SUPPRESSED in (count, previous)
+        # The change is this month's count of the compared trusts less the previous one: with the previous
+        # count it gives the compared trusts' count, and with the total the other trusts' count, so it is
+        # hidden whenever either of those would be.
+        hide_change = (
+            f.change is None
+            or disclosure.SUPPRESSED in (count, previous)
+            or disclosure.total_hidden(user, f.compared_by_trust)
+            or disclosure.total_hidden(user, f.others_by_trust)
+        )
         out.append({
             "finding": f, "label": f.label, "explanation": f.explanation, "note": f.note, "checked": f.checked,
             "count_shown": count, "previous_shown": previous,
@@ -352,9 +399,8 @@ def trust_quality(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 def national_quality(request: HttpRequest) -> HttpResponse:
     user = request.user
-    months = quality.months_with_data()
-    month = _month(request, months)
-    trust_ids = list(ExtractImport.objects.filter(is_current=True, month=month).values_list("trust_id", flat=True))
+    chosen = _national_month(request)
+    month, trust_ids = chosen.month, chosen.trust_ids
     outside = not policy.is_admin(user)
     report = quality.report(trust_ids, month, outside=outside)
     fmt = request.GET.get("format")
@@ -369,8 +415,8 @@ def national_quality(request: HttpRequest) -> HttpResponse:
         }
         for t in report.trusts
     ]
-    context = {"report": report, "month": month, "month_options": _month_options(months), "outside": outside,
-               "by_trust": by_trust, "trust": None, "findings": _present(report, user)}  # fmt: skip
+    context = {**_coverage_context(chosen), "report": report, "outside": outside, "by_trust": by_trust,
+               "trust": None, "findings": _present(report, user)}  # fmt: skip
     return render(request, "workforce/quality.html", context)
 
 
@@ -394,9 +440,8 @@ def _staff_by_role_and_trust(trust_ids: list[int], month: dt.date) -> dict[int |
 
 def national(request: HttpRequest) -> HttpResponse:
     user = request.user
-    months = quality.months_with_data()
-    month = _month(request, months)
-    trust_ids = list(ExtractImport.objects.filter(is_current=True, month=month).values_list("trust_id", flat=True))
+    chosen = _national_month(request)
+    month, trust_ids = chosen.month, chosen.trust_ids
     outside = any(disclosure.is_outsider(user, t) for t in trust_ids)
     rows = []
     if month:
@@ -427,11 +472,11 @@ def national(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     trusts = [
         {"trust": t, "staff": disclosure.count_for(user, t.pk, staff.get(t.pk, 0)),
-         "member": policy.can_see_in(user, t.pk)}
+         "member": policy.can_see_in(user, t.pk), "last_sent": chosen.last_sent.get(t.pk)}
         for t in Trust.objects.filter(pk__in=trust_ids).order_by("name")
     ]  # fmt: skip
-    context = {"month": month, "month_options": _month_options(months), "rows": rows, "trusts": trusts,
-               "outside": outside, "threshold": settings.SMALL_COUNT_THRESHOLD}  # fmt: skip
+    context = {**_coverage_context(chosen), "rows": rows, "trusts": trusts, "outside": outside,
+               "threshold": settings.SMALL_COUNT_THRESHOLD}  # fmt: skip
     return render(request, "workforce/national.html", context)
 
 

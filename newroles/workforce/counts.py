@@ -85,6 +85,7 @@ class RoleCount:
     wte: Decimal
     in_training: int
     trusts: int = 1
+    guessed: int = 0  # of the headcount, staff whose title's role is a guess waiting for review
 
 
 def counts_by_role(trust_ids: Sequence[int], month: dt.date) -> list[RoleCount]:
@@ -92,16 +93,20 @@ def counts_by_role(trust_ids: Sequence[int], month: dt.date) -> list[RoleCount]:
     rows = (
         StaffCount.objects.filter(trust_id__in=trust_ids, month=month)
         .values("role")
-        .annotate(staff=Sum("headcount"), wte_sum=Sum("wte"), training=Sum("headcount", filter=Q(in_training=True)))
+        .annotate(
+            staff=Sum("headcount"), wte_sum=Sum("wte"), training=Sum("headcount", filter=Q(in_training=True)),
+            guessed=Sum("headcount", filter=Q(title__isnull=False, title__confidence__lt=REVIEW_CONFIDENCE)),
+        )
         .order_by()
-    )
+    )  # fmt: skip
     roles = Role.objects.in_bulk([r["role"] for r in rows if r["role"]])
     out = [
         RoleCount(
-            roles.get(r["role"]) if r["role"] else None, r["staff"], r["wte_sum"] or Decimal(0), r["training"] or 0
+            roles.get(r["role"]) if r["role"] else None, r["staff"], r["wte_sum"] or Decimal(0), r["training"] or 0,
+            guessed=(r["guessed"] or 0) if r["role"] else 0,
         )
         for r in rows
-    ]
+    ]  # fmt: skip
     out.sort(key=lambda c: (c.role is None, -c.headcount))
     return out
 

@@ -62,6 +62,11 @@ def test_the_trust_page_and_its_import_list_count_the_three_apart(alice, twelve:
     assert "Of 12 staff, 6 are matched to a catalogue role with confidence" in page
     assert "4 have a guessed role waiting for review and 2 are not matched" in page
     assert "6 with confidence, 4 guessed (to review), 2 not matched" in page  # the import list
+    # The role's count says how many of its staff are a guess.
+    counts = services.counts_by_role([twelve.trust_id], MARCH)
+    peer = next(c for c in counts if c.role and c.role.slug == "peer_support_worker")
+    assert (peer.headcount, peer.guessed) == (10, 4)
+    assert "of which 4 guessed, to review" in page
 
 
 def test_the_titles_page_sums_up_the_month(alice, twelve: ExtractImport) -> None:

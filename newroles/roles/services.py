@@ -121,10 +121,17 @@ def save_alias(
     normalised = normalise_title(title)
     existing = RoleAlias.objects.filter(normalised=normalised, trust=trust).first()
     if existing is None:
-        alias = RoleAlias(role=role, title=title.strip(), trust=trust, status=status, **fields)
-        return create_row(actor, alias), True
-    changes = {"role": role, "title": title.strip(), "status": status, **fields}
-    return update_row(actor, existing, changes), False
+        alias = create_row(actor, RoleAlias(role=role, title=title.strip(), trust=trust, status=status, **fields))
+        created = True
+    else:
+        previous_role = existing.role
+        alias = update_row(actor, existing, {"role": role, "title": title.strip(), "status": status, **fields})
+        created = False
+        if trust is None and previous_role.pk != role.pk:
+            reindex_role(previous_role)
+    if trust is None:
+        reindex_role(role)  # a role's national titles are part of its searchable text
+    return alias, created
 
 
 def save_code(*, actor: Any, role: Role, system: str, code: str, **fields: Any) -> tuple[RoleCode, bool]:
@@ -209,6 +216,9 @@ def load_catalogue(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
                         label=code.get("label", ""),
                         in_training=code.get("in_training", False),
                     )
+        # Every role's searchable text carries its national titles; reindexing writes only what changed.
+        for role in Role.objects.all():
+            reindex_role(role)
         for pack_path in sorted((DATA_DIR / "packs").glob("*.json")):
             pack_data = json.loads(pack_path.read_text(encoding="utf-8"))
             role = roles.get(pack_data["role"])
@@ -414,7 +424,9 @@ def _unindex(entries: Any) -> None:
 
 
 def reindex_role(role: Role) -> None:
-    aliases = " ".join(role.aliases.filter(trust=None).values_list("title", flat=True))
+    # National approved aliases only: the index is shared by everyone, and a trust's own aliases are
+    # searched (by who may see them) in roles/search.py.
+    aliases = " ".join(role.aliases.filter(trust=None, status=RoleAlias.APPROVED).values_list("title", flat=True))
     text = " ".join(
         [
             role.name,
@@ -459,18 +471,6 @@ def reindex_pack(pack: RolePack) -> None:
         url=pack.get_absolute_url(),
         text=text,
     )
-
-
-def search(user: Any, query: str, limit: int = 50) -> list[SearchEntry]:
-    """Entries matching every word of the query that the user may see, roles first."""
-    words = [w for w in query.lower().split() if w][:8]
-    if not words:
-        return []
-    qs = policy.visible(user, SearchEntry.objects.all())
-    for word in words:
-        qs = qs.filter(text__contains=word)
-    order = {"role": 0, "pack": 1, "document": 2}
-    return sorted(qs[: limit * 3], key=lambda e: (order.get(e.kind, 9), e.title))[:limit]
 
 
 def reindex_document(document: SharedDocument) -> None:

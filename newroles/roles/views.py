@@ -22,6 +22,7 @@ from newroles.lib.markdown import render_markdown
 from newroles.lib.tabular import too_large_message
 from newroles.organisations.models import Trust
 from newroles.roles import pack_exchange, services
+from newroles.roles import search as role_search
 from newroles.roles.crosswalk import crosswalk
 from newroles.roles.filters import DocumentFilter, RoleFilter
 from newroles.roles.forms import (
@@ -160,7 +161,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    results = services.search(request.user, query) if query else []
+    results = role_search.search(request.user, query) if query else []
     return render(request, "roles/search.html", {"query": query, "results": results})
 
 

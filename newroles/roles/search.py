@@ -17,6 +17,9 @@ Local titles kept by apps above the catalogue (a deployment's title on the map) 
 sources those apps register (`register_title_source`), found in their `search_sources` module, so the
 catalogue never imports them. A source filters by the user's access itself; trust aliases are filtered
 here with the same policy as every list, so another trust's private title never appears.
+
+The index itself (one `SearchEntry` per role, pack and document, with its owner and sharing) is kept
+by the services through `reindex_role`, `reindex_pack` and `reindex_document` below.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from django.db.models import Q
 from django.utils.module_loading import autodiscover_modules
 
 from newroles.accounts import policy
-from newroles.roles.models import Role, RoleAlias, SearchEntry, normalise_title
+from newroles.audit.writes import create_row, delete_row, update_row
+from newroles.roles.models import Role, RoleAlias, RolePack, SearchEntry, SharedDocument, normalise_title
 
 MAX_WORDS = 8
 KIND_ORDER = {"role": 0, "pack": 1, "document": 2}
@@ -197,3 +201,86 @@ def search(user: Any, query: str, limit: int = 50) -> list[Hit]:
 
 def _role_hit(role: Role, tier: int, note: str) -> Hit:
     return Hit("role", role.name, role.get_absolute_url(), tier, note=note)
+
+
+# The index -------------------------------------------------------------------------------------
+
+
+def _index(*, kind: str, object_id: int, trust_id: int | None, shared: bool, title: str, url: str, text: str) -> None:
+    # The index is derived from the audited rows it describes: the system keeps it, through the audited
+    # writes like every row, whoever made the change that needs it.
+    values = {"trust_id": trust_id, "is_shared": shared, "title": title[:300], "url": url, "text": text.lower()}
+    entry = SearchEntry.objects.filter(kind=kind, object_id=object_id).first()
+    if entry is None:
+        create_row(policy.SYSTEM, SearchEntry(kind=kind, object_id=object_id, **values), message="search index")
+    elif any(getattr(entry, k) != v for k, v in values.items()):
+        update_row(policy.SYSTEM, entry, values, message="search index")
+
+
+def unindex(entries: Any) -> None:
+    for entry in entries:
+        delete_row(policy.SYSTEM, entry, message="search index")
+
+
+def reindex_role(role: Role) -> None:
+    # National approved aliases only: the index is shared by everyone, and a trust's own aliases are
+    # searched (by who may see them) in roles/search.py.
+    aliases = " ".join(role.aliases.filter(trust=None, status=RoleAlias.APPROVED).values_list("title", flat=True))
+    text = " ".join(
+        [
+            role.name,
+            role.slug.replace("_", " "),
+            aliases,
+            role.pen_what,
+            role.pen_why,
+            role.pen_challenges,
+            role.newness_reason,
+            role.training_note,
+        ]
+    )
+    _index(
+        kind="role",
+        object_id=role.pk,
+        trust_id=None,
+        shared=True,
+        title=role.name,
+        url=role.get_absolute_url(),
+        text=text,
+    )
+
+
+def reindex_pack(pack: RolePack) -> None:
+    text = " ".join([pack.title, pack.role.name, *pack.components.values_list("text", flat=True)])
+    shared = pack.is_national or pack.is_shared
+    if pack.is_national and not pack.is_current:
+        unindex(SearchEntry.objects.filter(kind="pack", object_id=pack.pk))
+        return
+    if pack.is_national:
+        unindex(
+            SearchEntry.objects.filter(
+                kind="pack", object_id__in=pack.role.packs.filter(trust=None, is_current=False).values("pk")
+            )
+        )
+    _index(
+        kind="pack",
+        object_id=pack.pk,
+        trust_id=pack.trust_id,
+        shared=shared,
+        title=str(pack.title),
+        url=pack.get_absolute_url(),
+        text=text,
+    )
+
+
+def reindex_document(document: SharedDocument) -> None:
+    version = document.current
+    text = " ".join([document.title, document.get_doc_type_display(), version.text if version else ""])
+    _index(
+        kind="document",
+        object_id=document.pk,
+        trust_id=document.trust_id,
+        shared=document.sharing != SharedDocument.PRIVATE,
+        title=document.title,
+        url=document.get_absolute_url(),
+        text=text,
+    )

@@ -78,6 +78,7 @@ class ComponentDocxForm(NHSForm):
     file = forms.FileField(
         label="Word document",
         help_text="A Word (.docx) file. Its text replaces what this part of the pack says now.",
+        error_messages={"required": "Choose a Word document to import"},
     )
 
 

@@ -226,7 +226,8 @@ def _paragraph_markdown(paragraph: Any) -> str:
         return ""
     if style == "Title" or style.startswith("Heading"):
         number = re.search(r"\d+", style)
-        level = min(6, (int(number.group()) if number else 1) + 1)
+        # The pack page shows a component under its own second-level heading, so Word's first level is third.
+        level = min(6, (int(number.group()) if number else 1) + 2)
         return f"{'#' * level} {text.replace('**', '')}"
     if style.startswith("List Number"):
         return f"1. {text}"

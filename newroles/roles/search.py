@@ -161,12 +161,11 @@ def search(user: Any, query: str, limit: int = 50) -> list[Hit]:
     hits: dict[str, Hit] = {}
 
     def add(hit: Hit) -> None:
+        # The best match stands alone, with its own reason: a role found by its name is not labelled with
+        # whichever of its many titles also matched.
         current = hits.get(hit.url)
         if current is None or hit.sort_key() < current.sort_key():
-            hit.note = hit.note or (current.note if current else "")
             hits[hit.url] = hit
-        elif not current.note:
-            current.note = hit.note
 
     for entry, rank in _entries(user, query, words, limit * 3):
         tier = _name_tier(key, words, entry.title) if entry.kind == "role" else None
@@ -194,7 +193,8 @@ def search(user: Any, query: str, limit: int = 50) -> list[Hit]:
             if local.role is not None:
                 add(_role_hit(local.role, tier, f"Called {note}"))
             elif local.url:
-                add(Hit("local_title", local.title, local.url, tier, note=f"A local title at {local.trust_name}"))
+                unmatched = f"Used at {local.trust_name}; not yet matched to a role"
+                add(Hit("local_title", local.title, local.url, tier, note=unmatched))
 
     return sorted(hits.values(), key=Hit.sort_key)[:limit]
 

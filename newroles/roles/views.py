@@ -343,7 +343,7 @@ def component_import(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if not policy.can_edit_pack(request.user, pack):
         raise PermissionDenied("Only the pack's owners import into it.")
     component = get_object_or_404(PackComponent, pack=pack, key=key)
-    form = ComponentDocxForm(request.POST or None, request.FILES or None)
+    form = ComponentDocxForm(request.POST, request.FILES) if request.method == "POST" else ComponentDocxForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.MAX_UPLOAD_BYTES:

@@ -143,7 +143,7 @@ def test_an_editor_imports_a_word_job_description_into_their_copy(copy, eve):
     response = client.post(f"/packs/{copy.pk}/components/job_description/import/", {"file": upload})
     assert response.status_code == 302 and response.url == f"{copy.get_absolute_url()}#job_description"
     text = copy.components.get(key="job_description").text
-    assert text.startswith("## Job purpose\n\nThe post holder uses their **lived experience** to support recovery.")
+    assert text.startswith("### Job purpose\n\nThe post holder uses their **lived experience** to support recovery.")
     assert "- Build hopeful relationships\n- Co-produce recovery plans" in text
     assert "| Criterion | Essential |" in text and "| Lived experience \\| of services | Yes |" in text
     # What was imported reads back as the same Word content.
@@ -210,6 +210,11 @@ def test_a_zip_bomb_posing_as_word_is_refused_before_it_is_opened(copy, eve):
     assert copy.components.get(key="job_description").text == before
 
 
+def test_importing_without_a_file_says_what_to_do(copy, eve):
+    response = client_for(eve).post(f"/packs/{copy.pk}/components/job_description/import/", {})
+    assert response.status_code == 200 and "Choose a Word document to import" in response.content.decode()
+
+
 def test_a_word_file_over_the_upload_limit_is_refused(copy, eve):
     with override_settings(MAX_UPLOAD_BYTES=1000):
         response = _post(client_for(eve), copy, job_description())
@@ -221,5 +226,5 @@ def test_a_curator_import_into_the_national_pack_makes_a_new_version(national_pa
         actor=rita, component=national_pack.components.get(key="job_description"), data=job_description()
     )
     assert new.version == national_pack.version + 1 and new.trust_id is None
-    assert new.components.get(key="job_description").text.startswith("## Job purpose")
+    assert new.components.get(key="job_description").text.startswith("### Job purpose")
     assert policy.can_edit_pack(rita, new)

@@ -106,5 +106,6 @@ def test_sqlite_matches_the_words_as_typed(rita, bob):
 def test_search_reads_a_fixed_number_of_queries(bob, django_assert_max_num_queries):
     client = client_for(bob)
     client.get("/search/?q=worker")
-    with django_assert_max_num_queries(7):
+    # 7 on SQLite; PostgreSQL adds one (full-text matches, then the plain matches it leaves out).
+    with django_assert_max_num_queries(8):
         assert client.get("/search/?q=support+worker").status_code == 200

@@ -74,6 +74,14 @@ class PackZipForm(NHSForm):
     file = forms.FileField(label="Role pack zip", help_text="A zip exported from newroles (manifest.json inside).")
 
 
+class ComponentDocxForm(NHSForm):
+    file = forms.FileField(
+        label="Word document",
+        help_text="A Word (.docx) file. Its text replaces what this part of the pack says now.",
+        error_messages={"required": "Choose a Word document to import"},
+    )
+
+
 class PackReviewForm(NHSForm):
     review_by = forms.DateField(
         label="Next review by",

@@ -35,6 +35,7 @@ from newroles.roles.models import (
     default_review_by,
     normalise_title,
 )
+from newroles.roles.search import reindex_document, reindex_pack, reindex_role, unindex
 from newroles.roles.typology_facts import load_typology_facts
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -121,10 +122,17 @@ def save_alias(
     normalised = normalise_title(title)
     existing = RoleAlias.objects.filter(normalised=normalised, trust=trust).first()
     if existing is None:
-        alias = RoleAlias(role=role, title=title.strip(), trust=trust, status=status, **fields)
-        return create_row(actor, alias), True
-    changes = {"role": role, "title": title.strip(), "status": status, **fields}
-    return update_row(actor, existing, changes), False
+        alias = create_row(actor, RoleAlias(role=role, title=title.strip(), trust=trust, status=status, **fields))
+        created = True
+    else:
+        previous_role = existing.role
+        alias = update_row(actor, existing, {"role": role, "title": title.strip(), "status": status, **fields})
+        created = False
+        if trust is None and previous_role.pk != role.pk:
+            reindex_role(previous_role)
+    if trust is None:
+        reindex_role(role)  # a role's national titles are part of its searchable text
+    return alias, created
 
 
 def save_code(*, actor: Any, role: Role, system: str, code: str, **fields: Any) -> tuple[RoleCode, bool]:
@@ -209,6 +217,9 @@ def load_catalogue(*, actor: Any = policy.SYSTEM) -> dict[str, int]:
                         label=code.get("label", ""),
                         in_training=code.get("in_training", False),
                     )
+        # Every role's searchable text carries its national titles; reindexing writes only what changed.
+        for role in Role.objects.all():
+            reindex_role(role)
         for pack_path in sorted((DATA_DIR / "packs").glob("*.json")):
             pack_data = json.loads(pack_path.read_text(encoding="utf-8"))
             role = roles.get(pack_data["role"])
@@ -300,13 +311,28 @@ def pack_content(pack: RolePack) -> dict[str, Any]:
     }
 
 
+def adopted_copy(role: Role, trust: Any) -> RolePack | None:
+    """The trust's copy of the role's national pack (of any version), if it adopted one."""
+    return RolePack.objects.filter(role=role, trust=trust, adopted_from__isnull=False).order_by("pk").first()
+
+
 @transaction.atomic
 def adopt_pack(*, actor: Any, pack: RolePack, trust: Any) -> RolePack:
-    """Copy a national pack into a trust's space as a draft it can adapt, remembering its origin."""
+    """Copy a national pack into a trust's space as a draft it can adapt, remembering its origin.
+
+    A trust keeps one copy of a role's national pack: adopting again returns the copy it has (a newer
+    national version is offered on the copy's page), so a second click never makes a twin.
+    """
     if not pack.is_national:
         raise ValidationError("Only national packs can be adopted.")
     if not policy.can_change_in(actor, trust.pk):
         raise PermissionDenied("Only the trust's editors adopt packs for it.")
+    # Lock the trust's row so two adoptions at once cannot both find no copy (PostgreSQL; SQLite writes
+    # one at a time anyway).
+    type(trust).objects.select_for_update().filter(pk=trust.pk).first()
+    existing = adopted_copy(pack.role, trust)
+    if existing is not None:
+        return existing
     copy = create_row(
         actor,
         RolePack(
@@ -392,99 +418,6 @@ def record_pack_review(*, actor: Any, pack: RolePack, review_by: date) -> RolePa
     for flag in PackReviewFlag.objects.filter(role=pack.role, resolved_at=None):
         update_row(actor, flag, {"resolved_at": now}, message="national pack reviewed")
     return pack
-
-
-# Search index -------------------------------------------------------------------------------------
-
-
-def _index(*, kind: str, object_id: int, trust_id: int | None, shared: bool, title: str, url: str, text: str) -> None:
-    # The index is derived from the audited rows it describes: the system keeps it, through the audited
-    # writes like every row, whoever made the change that needs it.
-    values = {"trust_id": trust_id, "is_shared": shared, "title": title[:300], "url": url, "text": text.lower()}
-    entry = SearchEntry.objects.filter(kind=kind, object_id=object_id).first()
-    if entry is None:
-        create_row(policy.SYSTEM, SearchEntry(kind=kind, object_id=object_id, **values), message="search index")
-    elif any(getattr(entry, k) != v for k, v in values.items()):
-        update_row(policy.SYSTEM, entry, values, message="search index")
-
-
-def _unindex(entries: Any) -> None:
-    for entry in entries:
-        delete_row(policy.SYSTEM, entry, message="search index")
-
-
-def reindex_role(role: Role) -> None:
-    aliases = " ".join(role.aliases.filter(trust=None).values_list("title", flat=True))
-    text = " ".join(
-        [
-            role.name,
-            role.slug.replace("_", " "),
-            aliases,
-            role.pen_what,
-            role.pen_why,
-            role.pen_challenges,
-            role.newness_reason,
-            role.training_note,
-        ]
-    )
-    _index(
-        kind="role",
-        object_id=role.pk,
-        trust_id=None,
-        shared=True,
-        title=role.name,
-        url=role.get_absolute_url(),
-        text=text,
-    )
-
-
-def reindex_pack(pack: RolePack) -> None:
-    text = " ".join([pack.title, pack.role.name, *pack.components.values_list("text", flat=True)])
-    shared = pack.is_national or pack.is_shared
-    if pack.is_national and not pack.is_current:
-        _unindex(SearchEntry.objects.filter(kind="pack", object_id=pack.pk))
-        return
-    if pack.is_national:
-        _unindex(
-            SearchEntry.objects.filter(
-                kind="pack", object_id__in=pack.role.packs.filter(trust=None, is_current=False).values("pk")
-            )
-        )
-    _index(
-        kind="pack",
-        object_id=pack.pk,
-        trust_id=pack.trust_id,
-        shared=shared,
-        title=str(pack.title),
-        url=pack.get_absolute_url(),
-        text=text,
-    )
-
-
-def search(user: Any, query: str, limit: int = 50) -> list[SearchEntry]:
-    """Entries matching every word of the query that the user may see, roles first."""
-    words = [w for w in query.lower().split() if w][:8]
-    if not words:
-        return []
-    qs = policy.visible(user, SearchEntry.objects.all())
-    for word in words:
-        qs = qs.filter(text__contains=word)
-    order = {"role": 0, "pack": 1, "document": 2}
-    return sorted(qs[: limit * 3], key=lambda e: (order.get(e.kind, 9), e.title))[:limit]
-
-
-def reindex_document(document: SharedDocument) -> None:
-    version = document.current
-    text = " ".join([document.title, document.get_doc_type_display(), version.text if version else ""])
-    _index(
-        kind="document",
-        object_id=document.pk,
-        trust_id=document.trust_id,
-        shared=document.sharing != SharedDocument.PRIVATE,
-        title=document.title,
-        url=document.get_absolute_url(),
-        text=text,
-    )
 
 
 # Shared documents ---------------------------------------------------------------------------------
@@ -592,7 +525,7 @@ def delete_document(*, actor: Any, document: SharedDocument) -> None:
     if not policy.can_own_document(actor, document.trust):
         raise PermissionDenied("Only the owner's editors remove this document.")
     with transaction.atomic():
-        _unindex(SearchEntry.objects.filter(kind="document", object_id=document.pk))
+        unindex(SearchEntry.objects.filter(kind="document", object_id=document.pk))
         for version in document.versions.all():
             delete_row(actor, version)
         delete_row(actor, document)

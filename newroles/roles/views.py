@@ -21,11 +21,13 @@ from newroles.lib.forms import form_copy
 from newroles.lib.markdown import render_markdown
 from newroles.lib.tabular import too_large_message
 from newroles.organisations.models import Trust
-from newroles.roles import pack_exchange, services
+from newroles.roles import pack_exchange, packdocx, services
+from newroles.roles import search as role_search
 from newroles.roles.crosswalk import crosswalk
 from newroles.roles.filters import DocumentFilter, RoleFilter
 from newroles.roles.forms import (
     AdoptForm,
+    ComponentDocxForm,
     ComponentForm,
     DocumentSharingForm,
     DocumentUploadForm,
@@ -160,7 +162,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    results = services.search(request.user, query) if query else []
+    results = role_search.search(request.user, query) if query else []
     return render(request, "roles/search.html", {"query": query, "results": results})
 
 
@@ -202,11 +204,18 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
         body, sources = _body_and_sources(c.text)
         rendered.append((c, render_markdown(body), render_markdown(sources) if sources.strip() else ""))
     user = request.user
+    copies: list[RolePack] = []
+    can_adopt = False
+    if pack.is_national:
+        trusts = _editable_trusts(user)
+        copies = list(_adopted_copies(pack, trusts))
+        can_adopt = trusts.exclude(pk__in=[c.trust_id for c in copies]).exists()
     context = {
         "pack": pack,
         "components": rendered,
         "can_edit": policy.can_edit_pack(user, pack),
-        "can_adopt": pack.is_national and _editable_trusts(user).exists(),
+        "can_adopt": can_adopt,
+        "your_copies": copies,
         "documents": policy.visible(user, pack.documents.all()),
         "older_versions": pack.role.packs.filter(trust=None).exclude(pk=pack.pk) if pack.is_national else [],
         "review_flags": pack.role.review_flags.filter(resolved_at=None) if pack.is_national else [],
@@ -261,17 +270,34 @@ def component_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return render(request, "roles/component_form.html", {"pack": pack, "component": component, "form": form})
 
 
+def _adopted_copies(pack: RolePack, trusts: Any) -> Any:
+    """The copies of this role's national pack that the given trusts adopted (one each at most)."""
+    return RolePack.objects.filter(role=pack.role, trust__in=trusts, adopted_from__isnull=False).select_related("trust")
+
+
 @require_http_methods(["GET", "POST"])
 def pack_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     pack = policy.get_for_user(request.user, RolePack, pk=pk)
     trusts = _editable_trusts(request.user).order_by("name")
     if not pack.is_national or not trusts.exists():
         raise PermissionDenied("Only a trust's editors adopt national packs.")
-    form = AdoptForm(trusts, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        copy = services.adopt_pack(actor=request.user, pack=pack, trust=form.cleaned_data["trust"])
-        messages.success(request, f"Adopted for {copy.trust.name} as a draft you can adapt.")
-        return redirect(copy)
+    copies = {c.trust_id: c for c in _adopted_copies(pack, trusts)}
+    if request.method == "POST":
+        form = AdoptForm(trusts, request.POST)
+        if form.is_valid():
+            trust = form.cleaned_data["trust"]
+            if trust.pk in copies:
+                messages.info(request, f"{trust.name} already has a copy of this pack. This is it.")
+                return redirect(copies[trust.pk])
+            copy = services.adopt_pack(actor=request.user, pack=pack, trust=trust)
+            messages.success(request, f"Adopted for {copy.trust.name} as a draft you can adapt.")
+            return redirect(copy)
+    else:
+        open_trusts = trusts.exclude(pk__in=list(copies))
+        if not open_trusts.exists():
+            # Every trust the user edits has its copy: there is nothing to adopt, so open theirs.
+            return redirect(next(iter(copies.values())))
+        form = AdoptForm(open_trusts)
     return render(request, "roles/adopt.html", {"pack": pack, "form": form})
 
 
@@ -287,8 +313,54 @@ def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
     pack = policy.get_for_user(request.user, RolePack.objects.select_related("role"), pk=pk)
     data = pack_exchange.export_pack_zip(pack, request.user)
     response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="role-pack-{pack.role.slug}-v{pack.version}.zip"'
+    response["Content-Disposition"] = f'attachment; filename="{packdocx.file_stem(pack)}.zip"'
     return response
+
+
+def _docx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=packdocx.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def pack_export_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    pack = policy.get_for_user(request.user, RolePack.objects.select_related("role", "trust"), pk=pk)
+    return _docx_response(packdocx.pack_docx(pack), f"{packdocx.file_stem(pack)}.docx")
+
+
+def component_export_docx(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    pack = policy.get_for_user(request.user, RolePack.objects.select_related("role", "trust"), pk=pk)
+    component = get_object_or_404(PackComponent.objects.select_related("pack"), pack=pack, key=key)
+    component.pack = pack
+    name = f"{packdocx.file_stem(pack)}-{key.replace('_', '-')}.docx"
+    return _docx_response(packdocx.component_docx(component), name)
+
+
+@require_http_methods(["GET", "POST"])
+def component_import(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Replace a component's text with a Word document's (the pack's owners)."""
+    pack = policy.get_for_user(request.user, RolePack.objects.select_related("role", "trust"), pk=pk)
+    if not policy.can_edit_pack(request.user, pack):
+        raise PermissionDenied("Only the pack's owners import into it.")
+    component = get_object_or_404(PackComponent, pack=pack, key=key)
+    form = ComponentDocxForm(request.POST, request.FILES) if request.method == "POST" else ComponentDocxForm()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            form.add_error("file", too_large_message(upload.size, settings.MAX_UPLOAD_BYTES))
+        else:
+            try:
+                result = packdocx.import_component_docx(actor=request.user, component=component, data=upload.read())
+            except packdocx.DocxImportError as exc:
+                form.add_error("file", str(exc))
+            else:
+                label = component.get_key_display()
+                if result.pk != pack.pk:
+                    messages.success(request, f"{label} imported as version {result.version} of the national pack.")
+                else:
+                    messages.success(request, f"{label} imported from {upload.name}. Check it reads as you expect.")
+                return redirect(f"{result.get_absolute_url()}#{key}")
+    return render(request, "roles/component_import.html", {"pack": pack, "component": component, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import utils
 from django.contrib.staticfiles.finders import BaseFinder
-from django.core.checks import Error
+from django.core.checks import Warning
 from django.core.files.storage import FileSystemStorage
 from django.utils._os import safe_join
 
@@ -55,9 +55,10 @@ class NhsukFrontendFinder(BaseFinder):
         self.build_storage = FileSystemStorage(location=self.build)
         self.build_storage.prefix = PREFIX  # type: ignore[attr-defined]
 
-    def check(self, **kwargs: Any) -> list[Error]:
+    def check(self, **kwargs: Any) -> list[Warning]:
+        # A warning, as for a missing STATICFILES_DIRS folder: commands without pages still run.
         if not self.source.is_dir():
-            return [Error(f"The NHS.UK frontend is not installed at {self.source}.", hint="Run make install.")]
+            return [Warning(f"The NHS.UK frontend is not installed at {self.source}.", hint="Run make install.")]
         return []
 
     def _built(self, relative: str) -> str:

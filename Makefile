@@ -4,11 +4,13 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
+# `PORT=8001 make run` serves on another port (the address the banner prints follows it).
+PORT ?= 8000
 
 .PHONY: help install run serve test test-postgres lint e2e-deps clean
 
 help:
-	@echo "make run   install what is missing, migrate, load reference + demo data, serve on http://127.0.0.1:8000 with a worker"
+	@echo "make run   install what is missing, migrate, load reference + demo data, serve on http://127.0.0.1:8000 with a worker (PORT=8001 make run: another port)"
 	@echo "make test  install what is missing, then lint, migration check and the whole test suite"
 	@echo "make test-postgres  the suite again on a throwaway PostgreSQL cluster (what CI runs second)"
 	@echo "make serve production server: gunicorn + the background worker (docs/deploy.md)"
@@ -38,17 +40,19 @@ install: .env $(VENV)/.installed node_modules/.installed
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_reference
 
+# The port is checked before anything starts: a busy port stops here with the reason, not half-started.
 run: install
+	@$(PY) manage.py checkport $(PORT)
 	$(PY) manage.py demo --if-empty
 	@echo
-	@echo "  newroles is starting on http://127.0.0.1:8000  (Ctrl-C stops the server and the worker)"
+	@echo "  newroles is starting on http://127.0.0.1:$(PORT)  (Ctrl-C stops the server and the worker)"
 	@echo "  Demo sign-in: editor@demo.test (or viewer@, other@, national@, researcher@, admin@demo.test)"
 	@echo "  Demo password: demo-newroles-2026"
 	@echo "  researcher@ and admin@ also need a second-factor code: $(PY) manage.py demo totp admin@demo.test"
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py worker --interval 1 & \
-	  $(PY) manage.py runserver 127.0.0.1:8000 & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT) & \
 	  wait
 
 # Production server (docs/deploy.md): settings from the environment and .env, so no .env is written here.

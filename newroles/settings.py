@@ -176,8 +176,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "newroles" / "static",
-    ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
+# The NHS.UK frontend is served under /static/nhsuk/ by its own finder, its stylesheets without the external
+# web font and with icons from the package (newroles/lib/offlinecss.py): pages make no request off the site.
+NHSUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "newroles.lib.offlinecss.NhsukFrontendFinder",
 ]
 # In development (make run) files come straight from the finders; a production server (`make serve`) runs
 # collectstatic, and WhiteNoise serves STATIC_ROOT with the gzip copies made there.
@@ -245,7 +252,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes on the host speak
 _proxy_header = env_str("NEWROLES_PROXY_SSL_HEADER")
 SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
 
-# Content-Security-Policy (django-csp): everything from this site only; no inline script or style, no eval,
+# Content-Security-Policy (django-csp): everything from this site only, fonts too; no inline script or style, no eval,
 # no framing. The NHS.UK frontend and HTMX are static files; pages add script as static files only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -253,7 +260,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'", "https://assets.nhs.uk"],  # the NHS.UK frontend's Frutiger web fonts
+        "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -11,6 +13,7 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+_EMPTY_HEADER = re.compile(r"<th>\s*</th>")
 
 
 def render_markdown(text: str) -> SafeString:
@@ -18,4 +21,9 @@ def render_markdown(text: str) -> SafeString:
     html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"})
+    # A table whose first header is left blank (`| | Essential | Desirable |`, as the person specifications
+    # are written) would give screen readers an empty column header: the blank corner is a plain cell.
+    clean = _EMPTY_HEADER.sub("<td></td>", clean)
+    # Tables scroll sideways in their own box on a phone, with the site's cue that columns are off the edge.
+    clean = clean.replace("<table>", '<div class="newroles-table-wrap"><table>').replace("</table>", "</table></div>")
     return mark_safe(clean)  # sanitised by nh3 just above

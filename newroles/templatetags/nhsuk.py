@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.forms import BoundField, Form
+from django.forms import BaseForm, BaseFormSet, BoundField, Form
 
 from newroles.lib.forms import mark_errors, widget_kind
 
@@ -39,6 +39,17 @@ def nhsuk_error_summary(*forms: Form) -> dict[str, Any]:
             for error in errors:
                 items.append({"href": f"#{form[name].id_for_label or 'id_' + name}", "text": error})
     return {"items": items}
+
+
+@register.simple_tag(takes_context=True)
+def error_title_prefix(context: Any) -> str:
+    """ "Error: " before the page title when the page shows a form again with its errors (NHS.UK pattern)."""
+    for value in context.flatten().values():
+        if isinstance(value, BaseForm) and value.is_bound and value.errors:
+            return "Error: "
+        if isinstance(value, BaseFormSet) and value.is_bound and value.total_error_count():
+            return "Error: "
+    return ""
 
 
 @register.filter

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -72,6 +73,23 @@ def until_change(key: Hashable, compute: Callable[[], T]) -> T:
 
 
 _MISSING = object()
+_code_stamp: str | None = None
+
+
+def code_stamp() -> str:
+    """Names this version of the code: the shared cache outlives a process, and a drawing pickled by older
+    code (other fields, other templates) must not be read by newer code after an upgrade, even when no data
+    changed. Every process of one checkout computes the same stamp, once."""
+    global _code_stamp
+    if _code_stamp is None:
+        root = Path(__file__).resolve().parent.parent
+        digest = hashlib.sha256()
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".html", ".toml", ".json") and "tests" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}:{stat.st_mtime_ns}:{stat.st_size};".encode())
+        _code_stamp = digest.hexdigest()[:16]
+    return _code_stamp
 
 
 def _shared(version: tuple[Any, ...], key: Hashable, compute: Callable[[], T]) -> T:
@@ -79,7 +97,7 @@ def _shared(version: tuple[Any, ...], key: Hashable, compute: Callable[[], T]) -
     if "pages" not in settings.CACHES:
         return compute()
     shared = caches["pages"]
-    name = "page:" + hashlib.sha256(repr((version, key)).encode()).hexdigest()
+    name = "page:" + hashlib.sha256(repr((code_stamp(), version, key)).encode()).hexdigest()
     value = shared.get(name, _MISSING)
     if value is _MISSING:
         value = compute()

@@ -155,3 +155,16 @@ def test_a_drawing_is_shared_with_the_servers_other_processes(page_cache, olive,
     cache._entries.clear()
     client.get("/map/")
     assert len(drawn) == 2  # a new version of the data is drawn afresh
+
+
+def test_a_drawing_made_by_other_code_is_not_read_after_an_upgrade(page_cache, olive, sheffield, monkeypatch):
+    deploy(sheffield, "Peer Support Worker", "peer_support_worker", status="active")
+    drawn = []
+    real = services.national_picture
+    monkeypatch.setattr(services, "national_picture", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    client = client_for(olive)
+    client.get("/map/")
+    cache._entries.clear()
+    monkeypatch.setattr(cache, "_code_stamp", "newer code")  # the same data, read by upgraded code
+    client.get("/map/")
+    assert len(drawn) == 2

@@ -41,7 +41,7 @@ from newroles.mapping.models import (
     Engagement,
 )
 from newroles.mapping.tiles import RegionValue, count_legend, share_legend, tile_map
-from newroles.organisations.models import Region, Team, Trust
+from newroles.organisations.models import Organisation, Region, Team, Trust
 from newroles.roles.models import Role
 from newroles.skillmix.typology import KIND_DEFINITIONS, KIND_LABELS, KINDS
 from newroles.workforce.access import staff_record_trust
@@ -241,14 +241,15 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
                 "roles": len({d.role_id for d in per_trust[t.pk] if d.role_id}),
                 "unmapped": sum(1 for d in per_trust[t.pk] if d.role_id is None),
             }
-            for t in obj.trusts.order_by("-status", "name")
-            if t.in_study_set or per_trust[t.pk]
+            # Every trust of the region, closed ones too (named with their successor): this is the region's page.
+            for t in obj.trusts.select_related("successor").order_by("status", "name")  # open trusts first
         ]
         return {
             "region": obj,
             "region_coverage": cov.for_region(obj.pk),
             "tile_svg": _coverage_map(cov, highlight=obj.code),
             "trusts": trusts,
+            "icbs": list(obj.organisations.filter(kind=Organisation.ICB).order_by("name")),
             "picture": picture,
             "charts": _picture_charts(picture)[:1],
         }

@@ -43,7 +43,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("organisations:region", args=[self.code])
+        return reverse("mapping:region", args=[self.code])  # the region's one page is the map's
 
 
 class Trust(models.Model):

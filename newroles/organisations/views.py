@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import policy
@@ -35,10 +36,10 @@ def regions(request: HttpRequest) -> HttpResponse:
 
 
 def region(request: HttpRequest, code: str) -> HttpResponse:
-    obj = get_object_or_404(Region, code=code)
-    trusts = obj.trusts.select_related("successor").order_by("status", "name")
-    icbs = obj.organisations.filter(kind=Organisation.ICB).order_by("name")
-    return render(request, "organisations/region.html", {"region": obj, "trusts": trusts, "icbs": icbs})
+    """A region has one page, the map's: it lists the region's trusts, its integrated care boards and the new
+    roles recorded there. This address stays for old links and bookmarks."""
+    obj = get_object_or_404(Region, code=code.upper())
+    return redirect(reverse("mapping:region", args=[obj.code]), permanent=True)
 
 
 def trusts(request: HttpRequest) -> HttpResponse:
@@ -80,6 +81,10 @@ def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
             "can_edit": policy.can_change_in(request.user, obj.pk),
             "can_manage": policy.can_manage(request.user, obj.pk),
             "is_member": policy.can_see_in(request.user, obj.pk),
+            # A trust's events are public; its page is open to its members, national readers and curators.
+            "sees_events": policy.can_see_in(request.user, obj.pk)
+            or policy.is_curator(request.user)
+            or getattr(request.user, "is_national_reader", False),
         },
     )
 

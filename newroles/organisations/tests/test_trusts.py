@@ -117,12 +117,23 @@ def test_the_regions_page_totals(olive):
     assert response.context["totals"] == {"study": 51, "active": 48, "total": 55}
 
 
-def test_a_region_page_lists_its_trusts_active_first(olive):
-    response = client_for(olive).get(reverse("organisations:region", args=["Y62"]))
-    trusts = list(response.context["trusts"])
-    assert len(trusts) == 6
-    assert [t.ods_code for t in trusts][-1] == "RTV"
+def test_the_old_region_address_moves_permanently_to_the_maps_region_page(olive):
+    response = client_for(olive).get("/regions/Y62/")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("mapping:region", args=["Y62"])
     assert client_for(olive).get(reverse("organisations:region", args=["Y00"])).status_code == 404
+
+
+def test_the_region_page_lists_all_its_trusts_and_icbs(olive):
+    response = client_for(olive).get("/regions/Y62/", follow=True)
+    assert response.status_code == 200
+    trusts = [row["trust"] for row in response.context["trusts"]]
+    assert len(trusts) == 6
+    assert trusts[-1].ods_code == "RTV"  # closed trusts last, named with where their services went
+    page = response.content.decode()
+    assert "Integrated care boards" in page
+    for icb in response.context["icbs"]:
+        assert icb.name in page
 
 
 def test_a_closed_trust_page_names_its_successor(olive):

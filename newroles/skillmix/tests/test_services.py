@@ -350,3 +350,18 @@ def test_added_posts_sharing_a_filled_post_s_tasks_keep_only_their_own_competenc
     )  # fmt: skip
     (new,) = [p for p in results.scenario_result(scenario).after_posts if p.change_id is not None]
     assert new.competencies == ("Wound care",)
+
+
+def test_the_demo_has_the_scenario_the_readme_shows(demo, vacancy) -> None:
+    # README: "A skill-mix scenario: a band 6 vacancy converted into two nursing associates".
+    from newroles.skillmix.demo import DEMO_SCENARIO
+
+    scenario = demo.scenarios.get(name=DEMO_SCENARIO)
+    (change,) = scenario.changes.all()
+    assert (change.kind, change.post, change.role.slug, change.band, change.count, change.wte) == (
+        "convert", vacancy, "nursing_associate", "4", 2, Decimal("1.00"),
+    )  # fmt: skip
+    result = results.scenario_result(scenario)
+    assert result.cost_text == "+£17,592"
+    assert result.after.competencies.missing == []
+    assert not scenario.is_shared  # a private team's composition: the trust's own

@@ -302,3 +302,31 @@ def test_composition_csv_export_neutralises_formulas(eve, demo, roles) -> None:
                        title="=HYPERLINK(\"http://example.org\")")  # fmt: skip
     response = client_for(eve).get(reverse("skillmix:composition", args=[demo.pk]) + "?format=csv")
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+
+
+# Plain words on the forms -------------------------------------------------------------------------
+
+
+def test_optional_questions_say_optional_once(alice, na_scenario) -> None:
+    client = client_for(alice)
+    add = client.get(reverse("skillmix:change_add", args=[na_scenario.pk, "add"])).content.decode()
+    assert "Whose tasks will the new posts take on? (optional)" in add
+    assert "(optional) (optional)" not in add
+    create = client.get(reverse("skillmix:composition_create")).content.decode()
+    assert "Start from a copy of another team&#x27;s composition (optional)" in create
+    assert "(optional) (optional)" not in create
+
+
+def test_the_sharing_hints_are_plain_english(alice, na_scenario) -> None:
+    client = client_for(alice)
+    scenario = client.get(reverse("skillmix:scenario_create", args=[na_scenario.composition_id])).content.decode()
+    assert "Tick this to let everyone who signs in see the scenario." in scenario
+    assert "yes lets" not in scenario
+    composition = client.get(reverse("skillmix:composition_create")).content.decode()
+    assert "Tick this to let everyone who signs in see this composition and its posts." in composition
+    assert "yes lets" not in composition
+
+
+def test_the_conversion_question_says_the_competencies_go_with_the_tasks(alice, na_scenario) -> None:
+    page = client_for(alice).get(reverse("skillmix:change_add", args=[na_scenario.pk, "convert"])).content.decode()
+    assert "The new posts take on the vacant post&#x27;s tasks, and the competencies it lists with them." in page

@@ -23,3 +23,6 @@ urlpatterns = [
     path("admin/login/", admin_sign_in),  # the admin signs in through the site's throttled, two-factor sign-in
     path("admin/", admin.site.urls),
 ]
+
+# The 403 page says what to do next according to whose page it is (a trust's or a national one).
+handler403 = "newroles.accounts.denied.permission_denied"

@@ -10,11 +10,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from newroles.accounts.denied import permission_denied
 from newroles.accounts.forms import SignInForm
 
 
@@ -67,6 +69,6 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
     factor never are): sending them to sign in again would loop, so they are told they cannot.
     """
     if request.user.is_authenticated:
-        return render(request, "403.html", {"exception": "Administration is for administrators."}, status=403)
+        return permission_denied(request, PermissionDenied("Administration is for administrators."))
     target = request.GET.get("next") or reverse("admin:index")
     return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}")

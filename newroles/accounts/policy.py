@@ -260,7 +260,9 @@ def get_for_user(user: Any, qs_or_model: models.QuerySet[M] | type[M], action: s
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(f"No {qs.model._meta.verbose_name} found.") from exc
     if action == "change" and not editable(user, qs.model._default_manager.filter(pk=obj.pk)).exists():
-        raise PermissionDenied("You can see this but not change it.")
+        refusal = PermissionDenied("You can see this but not change it.")
+        refusal.trust_id = trust_id_of(obj)  # type: ignore[attr-defined]  # the 403 page says whose it is
+        raise refusal
     return obj
 
 

@@ -42,6 +42,7 @@ class EventForm(NHSModelForm):
             "source_citation": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"illustrative": "An invented example for the demo, not a real event"}
+        help_texts = {"kind": ""}
 
     def clean(self) -> dict:
         data = super().clean()

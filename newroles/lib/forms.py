@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any, TypeVar
 
 from django import forms
@@ -35,6 +36,19 @@ def widget_kind(widget: forms.Widget) -> str:
     return "input"
 
 
+# A model's help text documents its import column ("One of: interview, questionnaire, ...", "yes lets ...",
+# "(yes/no)", "defensive, proactive or blank"): written for a spreadsheet, not for a form. A form whose field
+# keeps such a text from its model shows no hint rather than internal codes; forms give their own words.
+_COLUMN_HINT = re.compile(
+    r"\b[Oo]ne of:|\b[Aa]ny of:|^(yes|no)\b|\(yes/no\)|\byes or no\b|\bor blank\b|\b[a-z0-9]+_[a-z0-9_]+\b"
+)
+
+
+def is_column_hint(text: Any) -> bool:
+    """Whether a help text is written for an import column (codes, yes/no) rather than for a person at a form."""
+    return bool(text) and _COLUMN_HINT.search(str(text)) is not None
+
+
 class NHSFormMixin:
     """Adds NHS.UK classes and the hint's aria-describedby to every widget of the form.
 
@@ -45,6 +59,8 @@ class NHSFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if is_column_hint(field.help_text):
+                field.help_text = ""
             widget = field.widget
             for widget_type, css in _WIDGET_CLASSES:
                 if isinstance(widget, widget_type):

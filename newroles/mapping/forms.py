@@ -91,6 +91,11 @@ class DeploymentForm(NHSModelForm):
             "actual_evidence": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {
+            "status": "",
+            "figures_source": "Where the number of people and the WTE come from.",
+            "reason_other": "The reason, if you ticked 'Other'.",
+        }
 
     def __init__(self, *args: Any, trust: Trust, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,6 +122,7 @@ class EngagementForm(NHSModelForm):
         model = Engagement
         fields = ["trust", "phase", "status", "date", "participant_post", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"phase": "Which part of the study the engagement belongs to.", "status": ""}
 
 
 class NoticeForm(NHSModelForm):

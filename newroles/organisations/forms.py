@@ -19,6 +19,11 @@ class TeamForm(NHSModelForm):
         model = Team
         fields = ["name", "service_type", "description", "is_shared"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "service_type": "",
+            "is_shared": "Tick this to let everyone who signs in see the team. Otherwise only your trust's "
+            "members see it.",
+        }
 
 
 class TrustContactForm(NHSModelForm):

@@ -2,7 +2,8 @@
 
 Illustrative figures, not a real team. It is built so the study's central example can be tried: a 1.0 WTE
 band 6 mental health nurse vacancy that could be repurposed, for instance into two nursing associate posts.
-The team manager, the consultant, the psychologist and one senior nurse give supervision.
+The team manager, the consultant, the psychologist and one senior nurse give supervision. One scenario comes
+ready-made: that vacancy converted into two band 4 nursing associates, the change the README's picture shows.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from newroles.skillmix.models import Composition
 DEMO_TRUST = "TAH"
 DEMO_TEAM = "CMHT North"
 DEMO_NAME = "Establishment April 2026"
+DEMO_SCENARIO = "Nursing associates in place of the band 6 vacancy"
 
 RISK = "Risk assessment and safety planning"
 CARE = "Care coordination and care planning"
@@ -53,8 +55,9 @@ def load_demo_compositions() -> int:
     team = Team.objects.filter(trust__ods_code=DEMO_TRUST, name=DEMO_TEAM).first()
     if team is None or Composition.objects.filter(team=team).exists():
         return 0
-    roles = {r.slug: r for r in Role.objects.filter(slug__in={p[0] for p in DEMO_POSTS})}
-    if len(roles) < len({p[0] for p in DEMO_POSTS}):
+    needed = {p[0] for p in DEMO_POSTS} | {"nursing_associate"}
+    roles = {r.slug: r for r in Role.objects.filter(slug__in=needed)}
+    if len(roles) < len(needed):
         return 0
     composition = services.create_composition(
         actor=policy.SYSTEM,
@@ -65,8 +68,9 @@ def load_demo_compositions() -> int:
         medical_salary=Decimal("120000"),
         is_shared=False,
     )
+    vacancy = None
     for slug, band, wte, filled, supervises, title, competencies in DEMO_POSTS:
-        services.add_posts(
+        added = services.add_posts(
             actor=policy.SYSTEM,
             composition=composition,
             role=roles[slug],
@@ -77,4 +81,23 @@ def load_demo_compositions() -> int:
             title=title,
             competencies=competencies,
         )
+        if not filled:
+            vacancy = added[0]
+    scenario = services.create_scenario(
+        actor=policy.SYSTEM,
+        composition=composition,
+        name=DEMO_SCENARIO,
+        description="Illustrative: the band 6 nurse vacancy has not been filled; two nursing associates take on "
+        "its tasks.",
+    )
+    services.add_change(
+        actor=policy.SYSTEM,
+        scenario=scenario,
+        kind="convert",
+        post=vacancy,
+        role=roles["nursing_associate"],
+        band="4",
+        count=2,
+        wte="1.0",
+    )
     return 1

@@ -117,6 +117,10 @@ class CompositionForm(NHSModelForm):
             ),
             "medical_salary": forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
         }
+        help_texts = {
+            "is_shared": "Tick this to let everyone who signs in see this composition and its posts. Other trusts "
+            "see a private team's service type and trust, not its name: share the team to show its name.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,7 +134,7 @@ class CompositionCreateForm(CompositionForm):
     copy_from = forms.ModelChoiceField(
         queryset=Composition.objects.none(),
         required=False,
-        label="Start from a copy of another team's composition (optional)",
+        label="Start from a copy of another team's composition",
         help_text="Its posts and settings are copied; you can change them afterwards. Leave empty to start "
         "with no posts.",
     )
@@ -235,6 +239,11 @@ class ScenarioForm(NHSModelForm):
         model = Scenario
         fields = ["name", "description", "is_shared"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "name": "For example, 'Nursing associates in place of the band 6 vacancy'.",
+            "is_shared": "Tick this to let everyone who signs in see the scenario. They see it only once its "
+            "team's composition is shared too.",
+        }
 
     def __init__(self, *args: Any, composition: Composition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -269,7 +278,10 @@ def change_form(kind: str, scenario: Scenario, *args: Any, **kwargs: Any) -> Cha
             queryset=free.filter(filled=False),
             label="Which vacancy do you want to convert?",
             empty_label="Choose a vacancy",
-            help_text="Only vacancies can be converted. The new posts take on the vacant post's tasks.",
+            help_text=(
+                "Only vacancies can be converted. The new posts take on the vacant post's tasks, and the "
+                "competencies it lists with them."
+            ),
         )
     if kind == ScenarioChange.REMOVE:
         fields["post"] = PostChoiceField(
@@ -311,9 +323,12 @@ def change_form(kind: str, scenario: Scenario, *args: Any, **kwargs: Any) -> Cha
         fields["adopted_from_post"] = PostChoiceField(
             queryset=posts,
             required=False,
-            label="Whose tasks will the new posts take on? (optional)",
+            label="Whose tasks will the new posts take on?",
             empty_label="No one's: they do new work",
-            help_text="The kind of skill-mix change depends on whose tasks a new role takes on.",
+            help_text=(
+                "The kind of skill-mix change depends on whose tasks a new role takes on. If you remove a "
+                "vacancy and name it here, the new posts hold its competencies too."
+            ),
         )
     if kind in (ScenarioChange.ADD, ScenarioChange.CONVERT):
         fields["own_discipline_change"] = forms.ChoiceField(

@@ -6,8 +6,8 @@ The read side that pages, exports and the CLI share; nothing here writes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -81,11 +81,21 @@ def current_posts(composition: Composition) -> list[PlannedPost]:
     return [planned(p) for p in composition.posts.select_related("role")]
 
 
-def new_posts(change: ScenarioChange) -> list[PlannedPost]:
-    """The posts an add or convert change brings in (none for a remove)."""
+def new_posts(change: ScenarioChange, gone: Collection[int | None] = ()) -> list[PlannedPost]:
+    """The posts an add or convert change brings in (none for a remove).
+
+    New posts that take on the tasks of a vacant post leaving the team (the converted vacancy, or an add's
+    named post when the scenario removes it) hold that post's competencies as well as their own: whoever does
+    its tasks needs what it needed, so the competencies move with the tasks instead of being lost.
+    """
     if change.kind == ScenarioChange.REMOVE or change.role is None or change.wte is None:
         return []
-    return [_planned(change, change_id=change.pk)] * change.count
+    post = _planned(change, change_id=change.pk)
+    source = change.post if change.kind == ScenarioChange.CONVERT else change.adopted_from_post
+    if source is not None and not source.filled and (change.kind == ScenarioChange.CONVERT or source.pk in gone):
+        carried = tuple(dict.fromkeys((*post.competencies, *source.competencies)))
+        post = replace(post, competencies=carried)
+    return [post] * change.count
 
 
 def apply_changes(before: Sequence[PlannedPost], changes: Sequence[ScenarioChange]) -> list[PlannedPost]:
@@ -93,7 +103,7 @@ def apply_changes(before: Sequence[PlannedPost], changes: Sequence[ScenarioChang
     gone = {c.post_id for c in changes if c.kind in (ScenarioChange.REMOVE, ScenarioChange.CONVERT)}
     after = [p for p in before if p.post_id not in gone]
     for change in changes:
-        after.extend(new_posts(change))
+        after.extend(new_posts(change, gone))
     return after
 
 

@@ -233,6 +233,8 @@ def update_post(*, actor: Any, post: CompositionPost, **changes: Any) -> Composi
         raise ValueError(f"Not post fields: {', '.join(sorted(unknown))}")
     if "wte" in changes:
         changes["wte"] = Decimal(str(changes["wte"]))
+    # Before the scenario check: its message names the trust's scenarios, which outsiders must not learn.
+    policy.require_change(actor, post)
     if changes.get("filled") is True:
         converting = post.scenario_changes.filter(kind=ScenarioChange.CONVERT).select_related("scenario")
         if converting:
@@ -245,6 +247,7 @@ def update_post(*, actor: Any, post: CompositionPost, **changes: Any) -> Composi
 
 def delete_post(*, actor: Any, post: CompositionPost) -> None:
     """Remove a post, unless a scenario still uses it (say which, so the user can remove the change first)."""
+    policy.require_change(actor, post)  # before naming the scenarios that use it
     users = ScenarioChange.objects.filter(models.Q(post=post) | models.Q(adopted_from_post=post))
     names = sorted({c.scenario.name for c in users.select_related("scenario")})
     if names:

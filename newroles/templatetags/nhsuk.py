@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm, BaseFormSet, BoundField, Form
 
 from newroles.lib.forms import mark_errors, widget_kind
@@ -26,19 +27,39 @@ def nhsuk_field(field: BoundField, label_size: str = "", hint: str = "") -> dict
 
 @register.inclusion_tag("nhsuk/error_summary.html")
 def nhsuk_error_summary(*forms: Form) -> dict[str, Any]:
-    """The error summary at the top of a page: every error, each linking to its field."""
+    """The error summary at the top of a page: one entry for each field with an error, linking to it.
+
+    A field shows only its first error here (the message beside the field gives any others), so one empty
+    field is one entry. Django's own messages ("This field is required.") do not say which field they are
+    about, so the summary puts the field's label before them; the product's own messages name their field.
+    """
     items = []
     for form in forms:
         if form is None or not form.is_bound:
             continue
         for error in form.non_field_errors():
             items.append({"href": "", "text": error})
-        for name, errors in form.errors.items():
-            if name == "__all__":
+        for name, errors in form.errors.as_data().items():
+            if name == "__all__" or not errors:
                 continue
-            for error in errors:
-                items.append({"href": f"#{form[name].id_for_label or 'id_' + name}", "text": error})
+            bound = form[name]
+            items.append({"href": f"#{bound.id_for_label or 'id_' + name}", "text": _summary_text(bound, errors[0])})
     return {"items": items}
+
+
+def _summary_text(bound: BoundField, error: ValidationError) -> str:
+    """The error's message, after the field's label when the message is one of Django's generic ones."""
+    message = next(iter(error))
+    # Django's fields and validators give every error a code; the product's own messages have none.
+    if not error.code:
+        return message
+    label = str(bound.label or name_from(bound.name)).strip()
+    separator = " " if label.endswith(("?", ".", ":")) else ": "
+    return f"{label}{separator}{message}"
+
+
+def name_from(field_name: str) -> str:
+    return field_name.replace("_", " ").capitalize()
 
 
 @register.simple_tag(takes_context=True)

@@ -304,3 +304,64 @@ def test_change_rules(demo, vacancy, roles) -> None:
 def test_deleting_a_composition_with_a_scenario_is_allowed(na_scenario, demo) -> None:
     services.delete_composition(actor=policy.SYSTEM, composition=demo)
     assert not CompositionPost.objects.exists()
+
+
+def test_a_converted_vacancy_s_competencies_go_to_the_posts_that_take_its_tasks(demo, vacancy, roles) -> None:
+    # The new posts name no competency of their own: they take on the vacancy's tasks, and with them what it
+    # held (physical health checks, held by no one else), so the team's coverage is whole afterwards.
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="Associates, no list")
+    services.add_change(
+        actor=policy.SYSTEM, scenario=scenario, kind="convert", post=vacancy, role=roles["nursing_associate"],
+        band="4", count=2, wte="1.0", competencies=["Wound care"],
+    )  # fmt: skip
+    result = results.scenario_result(scenario)
+    assert result.before.competencies.missing == ["Physical health checks"]
+    assert result.after.competencies.missing == []
+    assert result.after.competencies.coverage == 1.0
+    new = [p for p in result.after_posts if p.change_id is not None]
+    assert len(new) == 2
+    assert all(p.competencies == ("Wound care", *vacancy.competencies) for p in new), (
+        "the posts keep their own competencies and gain the vacancy's"
+    )
+
+
+def test_a_removed_vacancy_s_competencies_go_to_the_added_posts_that_take_its_tasks(demo, vacancy, roles) -> None:
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="Remove and add")
+    services.add_change(actor=policy.SYSTEM, scenario=scenario, kind="remove", post=vacancy)
+    services.add_change(
+        actor=policy.SYSTEM, scenario=scenario, kind="add", role=roles["nursing_associate"], band="4", wte="1.0",
+        adopted_from_post=vacancy,
+    )  # fmt: skip
+    result = results.scenario_result(scenario)
+    assert result.after.competencies.missing == []
+    # Removed with no one taking its tasks, the vacancy's competencies leave with it.
+    alone = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="Remove only")
+    services.add_change(actor=policy.SYSTEM, scenario=alone, kind="remove", post=vacancy)
+    assert results.scenario_result(alone).after.competencies.missing == ["Physical health checks"]
+
+
+def test_added_posts_sharing_a_filled_post_s_tasks_keep_only_their_own_competencies(demo, roles) -> None:
+    # The filled post stays and keeps its competencies; the new post holds what the user gave it.
+    nurse = demo.posts.filter(role__slug="mental_health_nurse", band="5").get()
+    scenario = services.create_scenario(actor=policy.SYSTEM, composition=demo, name="Share the band 5 tasks")
+    services.add_change(
+        actor=policy.SYSTEM, scenario=scenario, kind="add", role=roles["nursing_associate"], band="4", wte="1.0",
+        adopted_from_post=nurse, competencies=["Wound care"],
+    )  # fmt: skip
+    (new,) = [p for p in results.scenario_result(scenario).after_posts if p.change_id is not None]
+    assert new.competencies == ("Wound care",)
+
+
+def test_the_demo_has_the_scenario_the_readme_shows(demo, vacancy) -> None:
+    # README: "A skill-mix scenario: a band 6 vacancy converted into two nursing associates".
+    from newroles.skillmix.demo import DEMO_SCENARIO
+
+    scenario = demo.scenarios.get(name=DEMO_SCENARIO)
+    (change,) = scenario.changes.all()
+    assert (change.kind, change.post, change.role.slug, change.band, change.count, change.wte) == (
+        "convert", vacancy, "nursing_associate", "4", 2, Decimal("1.00"),
+    )  # fmt: skip
+    result = results.scenario_result(scenario)
+    assert result.cost_text == "+£17,592"
+    assert result.after.competencies.missing == []
+    assert not scenario.is_shared  # a private team's composition: the trust's own

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from newroles.accounts import policy
 from newroles.conftest import client_for
 from newroles.skillmix import services
-from newroles.skillmix.models import Composition, CompositionPost, Scenario, ScenarioChange
+from newroles.skillmix.models import Composition, CompositionPost, Scenario
 
 VIEW_PAGES = ["composition", "composition_export", "scenario", "scenario_export", "compare"]
 WRITE_PAGES = [
@@ -80,7 +80,7 @@ def test_outsiders_get_404_on_private_pages(request, na_scenario, persona, page)
 def test_viewers_get_403_on_writes(bob, na_scenario, page, method) -> None:
     response = getattr(client_for(bob), method)(url(page, na_scenario))
     assert response.status_code == 403
-    assert CompositionPost.objects.count() == 12 and ScenarioChange.objects.count() == 1
+    assert CompositionPost.objects.count() == 12 and na_scenario.changes.count() == 1
 
 
 @pytest.mark.parametrize("page", VIEW_PAGES)
@@ -93,7 +93,7 @@ def test_editor_of_another_trust_cannot_change_shared_work(charlie, na_scenario,
     share(na_scenario)
     response = getattr(client_for(charlie), method)(url(page, na_scenario))
     assert response.status_code == 403
-    assert Composition.objects.count() == 1 and ScenarioChange.objects.count() == 1
+    assert Composition.objects.count() == 1 and na_scenario.changes.count() == 1
 
 
 @pytest.mark.parametrize("page", VIEW_PAGES)
@@ -195,7 +195,7 @@ def test_composition_page_explains_every_metric(bob, demo) -> None:
 def test_the_manager_converts_the_vacancy_in_the_browser_flow(alice, demo, vacancy, roles) -> None:
     client = client_for(alice)
     response = client.post(reverse("skillmix:scenario_create", args=[demo.pk]), {"name": "Two nursing associates"})
-    scenario = Scenario.objects.get()
+    scenario = Scenario.objects.get(name="Two nursing associates")
     assert response["Location"] == scenario.get_absolute_url()
     convert = reverse("skillmix:change_add", args=[scenario.pk, "convert"])
     form = client.get(convert).content.decode()
@@ -302,3 +302,31 @@ def test_composition_csv_export_neutralises_formulas(eve, demo, roles) -> None:
                        title="=HYPERLINK(\"http://example.org\")")  # fmt: skip
     response = client_for(eve).get(reverse("skillmix:composition", args=[demo.pk]) + "?format=csv")
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+
+
+# Plain words on the forms -------------------------------------------------------------------------
+
+
+def test_optional_questions_say_optional_once(alice, na_scenario) -> None:
+    client = client_for(alice)
+    add = client.get(reverse("skillmix:change_add", args=[na_scenario.pk, "add"])).content.decode()
+    assert "Whose tasks will the new posts take on? (optional)" in add
+    assert "(optional) (optional)" not in add
+    create = client.get(reverse("skillmix:composition_create")).content.decode()
+    assert "Start from a copy of another team&#x27;s composition (optional)" in create
+    assert "(optional) (optional)" not in create
+
+
+def test_the_sharing_hints_are_plain_english(alice, na_scenario) -> None:
+    client = client_for(alice)
+    scenario = client.get(reverse("skillmix:scenario_create", args=[na_scenario.composition_id])).content.decode()
+    assert "Tick this to let everyone who signs in see the scenario." in scenario
+    assert "yes lets" not in scenario
+    composition = client.get(reverse("skillmix:composition_create")).content.decode()
+    assert "Tick this to let everyone who signs in see this composition and its posts." in composition
+    assert "yes lets" not in composition
+
+
+def test_the_conversion_question_says_the_competencies_go_with_the_tasks(alice, na_scenario) -> None:
+    page = client_for(alice).get(reverse("skillmix:change_add", args=[na_scenario.pk, "convert"])).content.decode()
+    assert "The new posts take on the vacant post&#x27;s tasks, and the competencies it lists with them." in page

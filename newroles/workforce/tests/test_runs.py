@@ -70,6 +70,8 @@ def test_the_sweep_fails_a_killed_import_and_deletes_its_upload_at_once(alice, s
     assert alive.status == ExtractImport.RUNNING and services.upload_path(alive).exists()
     page = client.get(stuck.get_absolute_url()).content.decode()
     assert "The import failed" in page and "process running it ended" in page
+    assert "<title>Error: " in page  # the page title says so too, for screen readers and the tab list
+    assert "<title>Error: " not in client.get(alive.get_absolute_url()).content.decode()
 
 
 def test_the_worker_sweeps_every_minute_and_at_the_start_of_each_task(alice, sheffield, extract_csv):
@@ -161,3 +163,13 @@ def test_the_staff_record_pages_never_write_on_get(alice, sheffield, extract_csv
     assert health.sweep_all()["workforce"]["stale_uploads"] == 1
     abandoned.refresh_from_db()
     assert abandoned.status == ExtractImport.CANCELLED and not services.upload_path(abandoned).exists()
+
+
+def test_the_column_page_of_a_deleted_upload_is_titled_as_an_error(alice, sheffield, extract_csv):
+    client = client_for(alice)
+    obj = _upload(client, extract_csv)
+    page = client.get(obj.get_absolute_url()).content.decode()
+    assert "Match the columns" in page and "<title>Error: " not in page
+    services.upload_path(obj).unlink()
+    page = client.get(obj.get_absolute_url()).content.decode()
+    assert "The uploaded file is no longer here" in page and "<title>Error: " in page

@@ -85,6 +85,14 @@ def is_curator(user: Any) -> bool:
     return is_admin(user) or bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_researcher)
 
 
+def reads_national(user: Any) -> bool:
+    """Who reads the national pictures made from trusts' private rows (counted, small numbers starred): national
+    readers, the research team and administrators."""
+    return is_curator(user) or bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.is_national_reader
+    )
+
+
 def visible(user: Any, qs: models.QuerySet[M]) -> models.QuerySet[M]:
     """The rows of `qs` that `user` may read."""
     if not getattr(user, "is_authenticated", False):

@@ -178,9 +178,7 @@ def trust_events(trust: Trust, *, today: dt.date) -> tuple[list[Dated], list[Dat
 def may_read_trust_events(user: Any, trust: Trust) -> bool:
     """A trust's events page is its members'; national readers and curators may read any trust's, since the
     events are public and the roles a trust deploys are on the national map."""
-    if policy.can_see_in(user, trust.pk) or policy.is_curator(user):
-        return True
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_national_reader)
+    return policy.can_see_in(user, trust.pk) or policy.reads_national(user)
 
 
 # Calendar feeds -------------------------------------------------------------------------------------

@@ -32,15 +32,10 @@ Shown = Any  # a number, or disclosure.SUPPRESSED
 UNMATCHED = "Not matched to a role"
 
 
-def reads_every_trust(user: Any) -> bool:
-    """National readers, researchers and administrators read the counts of every trust."""
-    return policy.is_curator(user) or bool(getattr(user, "is_national_reader", False))
-
-
 def scoped_lines(user: Any) -> QuerySet[FundingLine]:
     """The lines counted for this user: every trust's, or only their own trusts'. Refuses anyone else."""
     lines = FundingLine.objects.select_related("trust__region", "deployment__role", "funder").prefetch_related("shares")
-    if reads_every_trust(user):
+    if policy.reads_national(user):
         return lines
     own = user.trust_ids() if getattr(user, "is_authenticated", False) else set()
     if not own:
@@ -204,7 +199,7 @@ def national_funding(user: Any, *, today: dt.date, region_url: Any = None, role_
     ]
     rows_region = _cliff_rows(user, by_region)
     return NationalFunding(
-        every_trust=reads_every_trust(user),
+        every_trust=policy.reads_national(user),
         trusts=len({i.trust_id for i in items}),
         funded=disclosure.total_shown(user, _by_trust(i for i in items if i.live)),
         by_region=rows_region,

@@ -82,9 +82,7 @@ def trust(request: HttpRequest, ods_code: str) -> HttpResponse:
             "can_manage": policy.can_manage(request.user, obj.pk),
             "is_member": policy.can_see_in(request.user, obj.pk),
             # A trust's events are public; its page is open to its members, national readers and curators.
-            "sees_events": policy.can_see_in(request.user, obj.pk)
-            or policy.is_curator(request.user)
-            or getattr(request.user, "is_national_reader", False),
+            "sees_events": policy.can_see_in(request.user, obj.pk) or policy.reads_national(request.user),
         },
     )
 

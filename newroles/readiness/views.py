@@ -39,10 +39,6 @@ def _deployment(request: HttpRequest, pk: int, action: str = "view") -> Deployme
     return deployment
 
 
-def may_see_national(user: Any) -> bool:
-    return policy.is_curator(user) or bool(getattr(user, "is_national_reader", False))
-
-
 def _history(deployment: Deployment) -> list[Assessment]:
     return list(deployment.readiness_assessments.select_related("framework").order_by("-assessed_on", "-created_at",
                                                                                       "-pk"))  # fmt: skip
@@ -66,7 +62,10 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "readiness/index.html",
-        {"trusts": trusts.filter(status=Trust.ACTIVE).order_by("name"), "may_see_national": may_see_national(user)},
+        {
+            "trusts": trusts.filter(status=Trust.ACTIVE).order_by("name"),
+            "may_see_national": policy.reads_national(user),
+        },
     )
 
 
@@ -151,7 +150,7 @@ def trust_list(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 
 def national_page(request: HttpRequest) -> HttpResponse:
-    if not may_see_national(request.user):
+    if not policy.reads_national(request.user):
         raise PermissionDenied("The national readiness view is for national and regional leads and the research team.")
     form = NationalFilterForm(request.GET or None)
     role = region = None

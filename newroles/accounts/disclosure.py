@@ -20,7 +20,7 @@ imports nothing above the accounts, so every app may use it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -107,32 +107,52 @@ def total_wte_shown(user: Any, by_trust: Mapping[int, int], wte: Decimal | float
     return SUPPRESSED if total_hidden(user, by_trust) else wte
 
 
+def protect_groups(user: Any, cells: Sequence[Mapping[int, int]], groups: Sequence[Sequence[int]]) -> list[bool]:
+    """Which cells to hide from `user`, each cell being its counts by trust (secondary suppression).
+
+    A cell is hidden by `total_hidden`. Each group lists cells whose sum is published or can be worked out
+    (a column and its total, a count and its complement, a row of a table by region). While a group has a
+    single hidden cell, or hidden cells whose staff from trusts the user is outside of add up to a small
+    number, the smallest shown cell of the group is hidden too, until nothing changes. Groups may share
+    cells, so hiding one cell for one group is seen by the others.
+    """
+    outsider: dict[int, bool] = {}
+
+    def outside(cell: Mapping[int, int]) -> int:
+        total = 0
+        for trust_id, n in cell.items():
+            if n:
+                if trust_id not in outsider:
+                    outsider[trust_id] = is_outsider(user, trust_id)
+                total += n if outsider[trust_id] else 0
+        return total
+
+    hidden = [total_hidden(user, cell) for cell in cells]
+    sizes = [outside(cell) for cell in cells]
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            exposed = [sizes[i] for i in group if hidden[i] and sizes[i]]
+            if not exposed or (len(exposed) > 1 and not is_small(sum(exposed))):
+                continue
+            others = [(sizes[i], i) for i in group if not hidden[i] and sizes[i]]
+            if others:
+                hidden[min(others)[1]] = True
+                changed = True
+    return hidden
+
+
 def protect_column(user: Any, cells: list[Mapping[int, int]], *, total_known: bool = True) -> list[bool]:
     """Which totals of one column to hide, so that the column's total cannot give a hidden one back.
 
-    Each cell is one row's counts by trust. A cell is hidden by `total_hidden`. When the column's total is
-    published or can be worked out (`total_known`, e.g. from the list of each trust's staff), the hidden
-    cells' staff from trusts the user is outside of can be worked out as one sum; while that sum is small,
-    or comes from a single hidden cell, the smallest other cell with staff is hidden too (secondary
-    suppression).
+    Each cell is one row's counts by trust. When the column's total is published or can be worked out
+    (`total_known`, e.g. from the list of each trust's staff), the column is one group of `protect_groups`;
+    otherwise each cell stands alone.
     """
-    hidden = [total_hidden(user, cell) for cell in cells]
     if not total_known:
-        return hidden
-    outside_staff = [sum(n for t, n in cell.items() if n and is_outsider(user, t)) for cell in cells]
-
-    def exposed() -> tuple[int, int]:
-        sizes = [n for h, n in zip(hidden, outside_staff, strict=True) if h and n]
-        return len(sizes), sum(sizes)
-
-    cells_hidden, staff_hidden = exposed()
-    while cells_hidden and (cells_hidden == 1 or is_small(staff_hidden)):
-        others = [(n, i) for i, (h, n) in enumerate(zip(hidden, outside_staff, strict=True)) if not h and n]
-        if not others:
-            break
-        hidden[min(others)[1]] = True
-        cells_hidden, staff_hidden = exposed()
-    return hidden
+        return [total_hidden(user, cell) for cell in cells]
+    return protect_groups(user, cells, [range(len(cells))])
 
 
 # Rows with small-count fields (history) -------------------------------------------------------------

@@ -4,7 +4,7 @@ The population is every deployment with a readiness check, each counted once thr
 factor is unmet when it is not started or only partly in place (asked or computed). Assessments are the
 trusts' private data, so every count goes through the small-numbers rule (`accounts.disclosure`): a count
 of 1 to 4 is starred for anyone outside the trusts it comes from, and so is any count from which a starred
-one could be worked back (complementary suppression, `protect` below).
+one could be worked back (complementary suppression, `disclosure.protect_groups`).
 """
 
 from __future__ import annotations
@@ -23,43 +23,6 @@ from newroles.readiness.summary import Summary, summaries
 from newroles.roles.models import Role
 
 ByTrust = dict[int, int]
-
-
-def protect(user: Any, cells: Sequence[ByTrust], groups: Sequence[Sequence[int]]) -> list[bool]:
-    """Which cells to hide from `user`, each cell being its counts by trust.
-
-    A cell is hidden by `disclosure.total_hidden` (small, or small once one trust's count or the reader's
-    own are taken away). Each group lists cells whose sum is published or can be worked out (a row and its
-    total, a count and its complement); while a group has a single hidden cell, or hidden cells whose
-    outside counts add up to a small number, the smallest shown cell of the group is hidden too, until
-    nothing changes. The same secondary suppression as `disclosure.protect_column`, over several groups
-    that share cells.
-    """
-    outsider: dict[int, bool] = {}
-
-    def outside(cell: ByTrust) -> int:
-        total = 0
-        for trust_id, n in cell.items():
-            if n:
-                if trust_id not in outsider:
-                    outsider[trust_id] = disclosure.is_outsider(user, trust_id)
-                total += n if outsider[trust_id] else 0
-        return total
-
-    hidden = [disclosure.total_hidden(user, c) for c in cells]
-    sizes = [outside(c) for c in cells]
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            exposed = [sizes[i] for i in group if hidden[i] and sizes[i]]
-            if not exposed or (len(exposed) > 1 and not disclosure.is_small(sum(exposed))):
-                continue
-            others = [(sizes[i], i) for i in group if not hidden[i] and sizes[i]]
-            if others:
-                hidden[min(others)[1]] = True
-                changed = True
-    return hidden
 
 
 @dataclass
@@ -184,7 +147,7 @@ def national_view(user: Any, *, today: dt.date, role: Role | None = None, region
             ms = [cell(("met", key, p), met[(key, p)]) for p in places]
             groups += [[u, *us], [m, *ms]]
             groups += [[index[("checked", p)], us[n], ms[n]] for n, p in enumerate(places)]
-    hidden = protect(user, cells, groups)
+    hidden = disclosure.protect_groups(user, cells, groups)
 
     def shown(name: Any) -> Any:
         i = index[name]

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newroles.accounts import disclosure
+from newroles.accounts.disclosure import protect_groups as protect
 from newroles.conftest import client_for
 from newroles.funding.tests.conftest import fund
 from newroles.mapping.tests.helpers import deploy
 from newroles.organisations.models import Trust
-from newroles.readiness.national import protect
 from newroles.readiness.tests.conftest import check
 
 pytestmark = pytest.mark.django_db

@@ -99,6 +99,7 @@ VALUE_ELEMENTS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "Da
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
+_DOCTYPE_MARKS = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 def parse_xml(data: bytes, what: str) -> Any:
@@ -114,16 +115,20 @@ def parse_xml(data: bytes, what: str) -> Any:
         remove_comments=True,
         remove_pis=True,
     )
+    refused = RefiError(
+        f"{what} declares a DOCTYPE (entity or DTD declarations). REFI-QDA files never do, and such "
+        "declarations can be used to attack the server, so the file was not read."
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        # libxml2 stops at an unresolved entity before we could look at the DOCTYPE: name the real reason.
+        if any(mark in data for mark in _DOCTYPE_MARKS):
+            raise refused from exc
         raise RefiError(f"{what} is not well-formed XML: {exc.msg} (line {exc.lineno}).") from exc
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None or docinfo.doctype:
-        raise RefiError(
-            f"{what} declares a DOCTYPE (entity or DTD declarations). REFI-QDA files never do, and such "
-            "declarations can be used to attack the server, so the file was not read."
-        )
+        raise refused
     return root
 
 

@@ -77,6 +77,8 @@ _MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "vi
 def read_qdc(data: bytes) -> RefiImport:
     """The codes of a REFI-QDA codebook; the project returned holds only codes."""
     what = "The codebook (.qdc)"
+    if data.startswith(b"PK\x03\x04"):
+        raise RefiError(f"{what} is a zip archive, not codebook XML: it may be a whole project (.qdpx).")
     root = parse_xml(data, what)
     _expect_root(root, what, CODEBOOK_NS, "CodeBook")
     checker = Checker(what, CODEBOOK_NS, CODEBOOK_CHILDREN)
@@ -97,7 +99,8 @@ def read_qdpx(data: bytes, limits: ZipLimits | None = None) -> RefiImport:
     """The project in a `.qdpx` archive. `limits` bound the unpacked size (the configured zip limits by default)."""
     what = "project file (.qdpx)"
     if not data.startswith(b"PK\x03\x04"):
-        raise RefiError(f"The {what} is not a zip archive, so it is not a REFI-QDA project.")
+        hint = " It looks like XML: a codebook (.qdc) is imported as a codebook." if data.lstrip()[:1] == b"<" else ""
+        raise RefiError(f"The {what} is not a zip archive, so it is not a REFI-QDA project.{hint}")
     try:
         check_zip(data, limits or limits_from_settings(), what=what)
     except ZipCheckError as exc:

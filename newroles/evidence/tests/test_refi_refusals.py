@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newroles.evidence.refi import RefiError, read_qdc, read_qdpx, write_qdpx
 from newroles.evidence.tests.refi_support import make_zip, sample_project, schema
 from newroles.lib.zipcheck import ZipLimits
+
+FIXTURES = Path(__file__).parent / "fixtures" / "refi"
 
 NS = 'xmlns="urn:QDA-XML:project:1.0"'
 A, B, C, D = (f"0000000{n}-0000-4000-8000-000000000000" for n in range(1, 5))
@@ -87,8 +93,15 @@ def test_the_same_guid_twice_is_refused_even_in_different_case():
 
 
 def test_not_a_zip():
-    with pytest.raises(RefiError, match=r"^The project file \(\.qdpx\) is not a zip archive"):
+    with pytest.raises(RefiError, match=r"^The project file \(\.qdpx\) is not a zip archive.*It looks like XML"):
         read_qdpx(VALID.encode())
+    with pytest.raises(RefiError, match=r"is not a zip archive, so it is not a REFI-QDA project\.$"):
+        read_qdpx(b"%PDF-1.7")
+
+
+def test_a_project_offered_as_a_codebook():
+    with pytest.raises(RefiError, match=r"^The codebook \(\.qdc\) is a zip archive"):
+        read_qdc(write_qdpx(sample_project()))
 
 
 def test_a_broken_zip():
@@ -192,3 +205,16 @@ def test_entities_and_dtds_are_refused(xml):
 def test_codebook_refusals(content, message):
     with pytest.raises(RefiError, match=message):
         read_qdc(content)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_damaged_documents_are_refused_or_read_never_crash(data):
+    # Cut, duplicate or overwrite a piece of a valid project: the reader returns or refuses, with no other error.
+    qde = (FIXTURES / "full.qde").read_bytes()
+    start = data.draw(st.integers(0, len(qde) - 1))
+    end = data.draw(st.integers(start, min(len(qde), start + 40)))
+    replacement = data.draw(st.sampled_from([b"", b"<", b">", b'"', b"<Code/>", b"&amp;", b"\xff", qde[start:end] * 2]))
+    damaged = qde[:start] + replacement + qde[end:]
+    with contextlib.suppress(RefiError):
+        read_qdpx(make_zip({"project.qde": damaged, "sources/strategy.txt": "x", "sources/memo2.txt": "y"}))

@@ -331,10 +331,9 @@ class _ProjectReader:
             self.report.add(_MEDIA[kind], name)
             return None
         # A PDF: its text <Representation>, when present, is a text source whose positions refer to that text.
-        selections = c.find(element, "PDFSelection")
-        if selections:
-            self.report.add("pdf_area", f"{len(selections)} in {name}" if len(selections) > 1 else name)
-        if c.find(element, "Coding"):
+        for _ in c.find(element, "PDFSelection"):
+            self.report.add("pdf_area", name)  # one entry per item: the line counts items, names each PDF once
+        for _ in c.find(element, "Coding"):
             self.report.add("source_coding", name)
         representation = c.first(element, "Representation")
         if representation is None:
@@ -355,9 +354,8 @@ class _ProjectReader:
         c.check(element, spec)
         owner = f"source '{name}'"
         selections = [self._selection(selection) for selection in c.find(element, "PlainTextSelection")]
-        if c.find(element, "Coding"):
-            for coding in c.find(element, "Coding"):
-                self._coding(coding)
+        for coding in c.find(element, "Coding"):
+            self._coding(coding)  # checked like any coding, then reported: the product codes passages only
             self.report.add("source_coding", name)
         text = self._plain_text(element, owner, len(selections))
         if text is None:
@@ -415,7 +413,7 @@ class _ProjectReader:
         c.check(element, "Note")
         guid = c.guid(element, "guid") or ""
         name = element.get("name") or ""
-        if c.find(element, "PlainTextSelection"):
+        for _ in c.find(element, "PlainTextSelection"):
             self.report.add("note_selection", name or guid)
         text = self._plain_text(element, f"memo '{name or guid}'", 0)
         if text is None:
@@ -542,8 +540,8 @@ class _ProjectReader:
             case.selection_refs = [ref for ref in case.selection_refs if ref in selections]
             case.code_refs = [ref for ref in case.code_refs if ref in codes]
             after = len(case.source_refs) + len(case.selection_refs) + len(case.code_refs)
-            if after < before:
-                self.report.add("case_ref", f"{before - after} in {case.name}" if before - after > 1 else case.name)
+            for _ in range(before - after):
+                self.report.add("case_ref", case.name or case.guid)
         if dropped_notes:
             self.report.line(
                 f"{dropped_notes} reference(s) to memos that are not in the project (or could not be imported) "

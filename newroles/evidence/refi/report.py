@@ -35,11 +35,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
         "selections inside memos",
         "memos are kept as text; selections in them are not",
     ),
-    "case_ref": (
-        "case reference to an item that was not imported",
-        "case references to items that were not imported",
-        "the items they point to are not in the product",
-    ),
+    "case_ref": ("reference from a case", "references from cases", "they point to items that were not imported"),
     "foreign": (
         "element from another tool's own extension",
         "elements from other tools' own extensions",

@@ -269,3 +269,32 @@ def test_extension_elements_from_other_namespaces_are_listed():
         "1 element from another tool's own extension (<Colour> in <TextSource>) was not imported: they are not "
         "part of the REFI-QDA standard."
     ]
+
+
+def test_the_report_counts_items_and_names_each_owner_once():
+    area = '<PDFSelection guid="{}" page="1" firstX="0" firstY="0" secondX="9" secondY="9"/>'
+    whole = '<Coding guid="{}"><CodeRef targetGUID="' + G.format(90) + '"/></Coding>'
+    sources = (
+        f'<PDFSource guid="{G.format(1)}" name="Strategy.pdf">'
+        + "".join(area.format(G.format(n)) for n in (2, 3, 4))
+        + f'<Representation guid="{G.format(5)}"><PlainTextContent>Text</PlainTextContent></Representation>'
+        + "".join(whole.format(G.format(n)) for n in (6, 7))
+        + "</PDFSource>"
+        + f'<PictureSource guid="{G.format(8)}" name="Photo 1"/>'
+    )
+    qde = _project(sources).replace(
+        "<Sources>",
+        f'<Cases><Case guid="{G.format(9)}" name="Team A"><SourceRef targetGUID="{G.format(8)}"/>'
+        f'<SourceRef targetGUID="{G.format(1)}"/><SelectionRef targetGUID="{G.format(2)}"/></Case></Cases><Sources>',
+    )
+    assert_valid(qde.encode(), "Project.xsd")
+    result = read_qdpx(make_zip({"project.qde": qde}))
+    assert result.project.cases[0].source_refs == [G.format(1)]
+    assert result.not_imported == [
+        "3 selections of page areas in PDFs (Strategy.pdf) were not imported: only selections of text can be "
+        "brought in.",
+        "2 codings of whole sources (Strategy.pdf) were not imported: the product codes passages of text, not whole "
+        "sources.",
+        "1 picture source (Photo 1) was not imported: the product holds text sources only.",
+        "2 references from cases (Team A) were not imported: they point to items that were not imported.",
+    ]

@@ -170,6 +170,9 @@ class Checker:
                     f"<{local_name(element)}> by the REFI-QDA schema."
                 )
             counts[qname.localname] += 1
+        if local_name(element) == "Sources" and not any(counts.values()):
+            # <Sources> is a choice of one or more source kinds: at least one source must be there.
+            raise self.fail(element, "holds no source, which the REFI-QDA schema requires.")
         for name, (least, most) in spec.items():
             if counts[name] < least:
                 raise self.fail(element, f"has no <{name}>, which the REFI-QDA schema requires.")

@@ -298,3 +298,16 @@ def test_the_report_counts_items_and_names_each_owner_once():
         "1 picture source (Photo 1) was not imported: the product holds text sources only.",
         "2 references from cases (Team A) were not imported: they point to items that were not imported.",
     ]
+
+
+def test_optional_elements_left_out_give_an_empty_project():
+    qde = '<Project xmlns="urn:QDA-XML:project:1.0" name="Bare"/>'
+    assert_valid(qde.encode(), "Project.xsd")
+    result = read_qdpx(make_zip({"project.qde": qde}))
+    assert (result.project.name, result.project.codes, result.project.sources, result.not_imported) == (
+        "Bare",
+        [],
+        [],
+        [],
+    )
+    assert result.project.origin == "" and result.project.created is None and result.project.users == []

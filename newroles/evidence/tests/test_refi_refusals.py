@@ -52,6 +52,7 @@ BREAKS = [
     (f'<CodeRef targetGUID="{B}"/>', "", "<Coding> on line 1 has no <CodeRef>, which the REFI-QDA schema requires"),
     (f'<VariableRef targetGUID="{D}"/>', "", "<VariableValue> on line 1 has no <VariableRef>"),
     (f'<User guid="{A}" name="Coder"/>', "", "<Users> on line 1 has no <User>"),
+    (VALID[VALID.index("<Sources>") + 9 : VALID.index("</Sources>")], "", "<Sources> on line 1 holds no source"),
     ("<Codes>", "<Codes><Code/>", "<Code> on line 1 has no 'guid' attribute"),
     ("<Description>d</Description>", "<Description>d</Description>" * 2, "has 2 <Description> elements"),
     ("<PlainTextContent>", "<Colour/><PlainTextContent>", "<Colour> on line 1 is not allowed inside <TextSource>"),

@@ -477,7 +477,11 @@ class _ProjectReader:
 
     def _file(self, member: str) -> tuple[str | None, str]:
         if member not in self.files:
-            self.files[member] = _decode(self.archive.read(member))
+            try:
+                data = self.archive.read(member)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:  # e.g. a checksum that does not match
+                raise RefiError(f"The project file (.qdpx) is damaged: its part '{member}' could not be read.") from exc
+            self.files[member] = _decode(data)
         return self.files[member]
 
     def _unsupported(self, root: Any) -> None:

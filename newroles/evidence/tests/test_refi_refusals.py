@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -111,6 +113,19 @@ def test_a_broken_zip():
         read_qdpx(good[: len(good) // 2])
     with pytest.raises(RefiError, match="is damaged"):
         read_qdpx(b"PK\x03\x04" + b"\x00" * 200)
+
+
+def test_a_text_file_whose_checksum_does_not_match_is_refused():
+    qde = VALID.replace("<PlainTextContent>Some text</PlainTextContent>", "").replace(
+        'name="S">', 'name="S" plainTextPath="internal://s.txt">'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/s.txt", "Some text here")
+    damaged = buffer.getvalue().replace(b"Some text here", b"Some text HERE")  # same size, wrong CRC
+    with pytest.raises(RefiError, match=re.escape("is damaged: its part 'sources/s.txt' could not be read")):
+        read_qdpx(damaged)
 
 
 def test_no_project_qde():

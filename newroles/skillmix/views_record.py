@@ -50,14 +50,20 @@ def units(request: HttpRequest, ods_code: str) -> HttpResponse:
         by_id = {str(t.pk): t for t in teams}
         chosen: dict[str, Team | None] = {}
         for row in rows:
+            if not row["org_unit"].strip():
+                continue  # staff with no unit in the extract: nothing to name, so nothing to map
             value = request.POST.get(f"unit-{row['index']}", "")
             if value and value not in by_id:
                 errors.append(f"Row {row['index'] + 1} ({row['org_unit']}): choose one of the trust's teams.")
             chosen[row["org_unit"]] = by_id.get(value)
         if not errors:
-            changed = record.set_unit_teams(actor=request.user, trust=trust, teams=chosen)
-            messages.success(request, f"{changed} organisation unit{'s' if changed != 1 else ''} changed.")
-            return redirect(request.get_full_path())
+            try:
+                changed = record.set_unit_teams(actor=request.user, trust=trust, teams=chosen)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, f"{changed} organisation unit{'s' if changed != 1 else ''} changed.")
+                return redirect(request.get_full_path())
     by_team: dict[int, int] = {}
     for u in mapped.values():
         by_team[u.team_id] = by_team.get(u.team_id, 0) + 1

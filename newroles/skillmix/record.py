@@ -187,6 +187,11 @@ class Difference:
         """Staff in the record less posts entered."""
         return (self.record.headcount if self.record else 0) - (self.entered.headcount if self.entered else 0)
 
+    @property
+    def change_text(self) -> str:
+        """'+3 posts', '-1 post': what taking the record's figures does to the line."""
+        return f"{self.change:+d} post{'' if abs(self.change) == 1 else 's'}"
+
 
 def compare(composition: Composition, record: RecordMonth) -> list[Difference]:
     """Every role and band in either, the composition's filled posts beside the record's staff."""

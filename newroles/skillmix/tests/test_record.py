@@ -96,6 +96,7 @@ def test_the_manager_takes_the_records_figures_for_the_lines_chosen_and_keeps_th
     differing = {d.key for d in record.compare(c, month) if not d.same}
     nurses6 = f"{role('mental_health_nurse').pk}:6"
     assert nurses6 in differing and f"{role('social_worker').pk}:6" in differing
+    assert {d.key: d.change_text for d in record.compare(c, month)}[nurses6] == "-1 post"
     before = ChangeRecord.objects.count()
     assert record.take_from_record(actor=policy.SYSTEM, composition=c, record=month, keys=[nurses6]) == 2
     lines = {(line.role.slug, line.band): line.headcount for line in record.composition_lines(c)}

@@ -111,6 +111,9 @@ def load_demo() -> list[Persona]:
     from newroles.workforce.demo import load_workforce_demo
 
     load_workforce_demo()  # staff record: two months of synthetic extracts for TAH and RXE, imported for real
+    from newroles.workforce.demo_breadth import load_breadth_demo
+
+    load_breadth_demo()  # and six months for them and twelve more trusts, so national and trend pages have figures
     from newroles.mapping.notices_demo import load_notices_demo
 
     researcher, other = (User.objects.get(email=e) for e in ("researcher@demo.test", "other@demo.test"))

@@ -391,3 +391,45 @@ def tile_map_svg(
             lx += step
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
+
+
+def line_chart(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    date: str,
+    value: str,
+    series: str,
+    series_order: Sequence[str],
+    label: str,
+    date_title: str = "",
+    value_title: str = "",
+    series_title: str = "",
+    percent: bool = False,
+    width: int = 520,
+    height: int = 260,
+) -> SafeString:
+    """A line per series over months, with a point at each month (e.g. each role's staff by month).
+
+    `date` values are ISO dates (YYYY-MM-DD) of each month's first day. A month missing from a series (not
+    sent, or a figure the reader may not see) is left out, so its line has a gap rather than a false value;
+    the table beside the chart says why. `percent` reads values as fractions (0.25 is 25%).
+    """
+    colours = [NHS_BLUE, NHS_AQUA_GREEN, NHS_WARM_YELLOW, NHS_DARK_BLUE, "#ae2573", "#330072", "#ed8b00", NHS_MID_GREY]
+    palette = [colours[i % len(colours)] for i in range(len(series_order))]
+    axis = alt.Axis(format=".0%") if percent else alt.Axis(tickMinStep=1, format="~s")
+    # One legend of two columns for colour and shape together (same field, domain and legend: Vega-Lite
+    # merges them), so a long list of series does not run off the side.
+    legend = alt.Legend(columns=2, direction="vertical", symbolStrokeWidth=2)
+    domain = list(series_order)
+    base = alt.Chart(_data(rows)).encode(
+        x=alt.X(f"{date}:T", title=date_title, axis=alt.Axis(format="%b %Y", tickCount="month", labelAngle=-40)),
+        y=alt.Y(f"{value}:Q", title=value_title, axis=axis),
+        color=alt.Color(f"{series}:N", scale=alt.Scale(domain=domain, range=palette), title=series_title or None,
+                        legend=legend),
+        # Shapes as well as colours, so the lines can be told apart without colour.
+        shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=domain), title=series_title or None, legend=legend),
+    )  # fmt: skip
+    chart = (base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=60, opacity=1)).properties(
+        width=width, height=height, description=label
+    )
+    return render(chart, label=label)

@@ -483,3 +483,37 @@ class DeploymentShift(models.Model):
         The saved shift states every fact, so classifying it again gives the saved answer without the catalogue.
         """
         return classify(parse_shift(self.shift)).notes if self.shift else []
+
+
+class RecordUnit(models.Model):
+    """One of a trust's organisation units in the staff record, and the team it stands for.
+
+    Set once and remembered: each month's staff-record counts of the unit are the team's, so a team's
+    composition can be filled from the record (`skillmix.record`). `org_unit` is the organisation unit as
+    the staff record keeps it (its aggregates' `org_unit`); several units may belong to one team.
+    """
+
+    trust_path = "trust"
+    change_rule = "trust_editor"
+
+    trust = models.ForeignKey("organisations.Trust", on_delete=models.CASCADE, related_name="record_units")
+    org_unit = models.CharField(
+        "organisation unit", max_length=200,
+        help_text="The organisation unit exactly as the staff-record extract names it, e.g. 'TAH 101 CMHT North'.",
+    )  # fmt: skip
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="record_units", help_text="The trust's team the unit is."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    audit_exclude = ("updated_at",)
+
+    class Meta:
+        ordering = ["org_unit"]
+        constraints = [models.UniqueConstraint(fields=["trust", "org_unit"], name="one_team_per_record_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} → {self.team_id and self.team.name}"
+
+    def clean(self) -> None:
+        if self.team_id and self.trust_id and self.team.trust_id != self.trust_id:
+            raise ValidationError({"team": "Choose one of the trust's own teams."})

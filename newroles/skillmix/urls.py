@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newroles.skillmix import views
+from newroles.skillmix import views, views_record
 
 app_name = "skillmix"
 urlpatterns = [
@@ -15,6 +15,13 @@ urlpatterns = [
     path("skill-mix/compositions/<int:pk>/competencies/", views.competencies_edit, name="competencies"),
     path("skill-mix/compositions/<int:pk>/scenarios/add/", views.scenario_create, name="scenario_create"),
     path("skill-mix/compositions/<int:pk>/compare/", views.compare, name="compare"),
+    path("skill-mix/compositions/<int:pk>/record/", views_record.composition_record, name="composition_record"),
+    path("skill-mix/record/<str:ods_code>/units/", views_record.units, name="record_units"),
+    path(
+        "skill-mix/record/<str:ods_code>/compositions/add/",
+        views_record.composition_from_record,
+        name="record_composition_create",
+    ),
     path("skill-mix/scenarios/<int:pk>/", views.scenario, name="scenario"),
     path("skill-mix/scenarios/<int:pk>/edit/", views.scenario_edit, name="scenario_edit"),
     path("skill-mix/scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),

@@ -161,6 +161,7 @@ def composition(request: HttpRequest, pk: int) -> HttpResponse:
                 charts.band_profile_chart([("Now", [p.to_metrics() for p in posts])]),
             ],
             "can_edit": _can_edit(request, obj),
+            "is_member": policy.can_see_in(request.user, obj.team.trust_id),
         },
     )
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from newroles.workforce import crosswalk_views, views
+from newroles.workforce import crosswalk_views, views, views_trends
 
 app_name = "workforce"
 urlpatterns = [
     path("workforce/", views.index, name="index"),
     path("workforce/national/", views.national, name="national"),
     path("workforce/national/quality/", views.national_quality, name="national_quality"),
+    path("workforce/national/trends/", views_trends.national_trends, name="national_trends"),
     path("workforce/catalogue-proposals/", views.aliases, name="aliases"),
     path("workforce/coding-proposal/", crosswalk_views.coding_crosswalk, name="crosswalk"),
     path("workforce/<str:ods_code>/", views.trust, name="trust"),
@@ -16,5 +17,6 @@ urlpatterns = [
     path("workforce/<str:ods_code>/extracts/<int:pk>/cancel/", views.import_cancel, name="cancel"),
     path("workforce/<str:ods_code>/titles/", views.titles, name="titles"),
     path("workforce/<str:ods_code>/quality/", views.trust_quality, name="quality"),
+    path("workforce/<str:ods_code>/trends/", views_trends.trust_trends, name="trends"),
     # The staff record beside the map (figures/, suggestions/) is the map's page: mapping/urls.py.
 ]

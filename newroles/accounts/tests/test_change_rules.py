@@ -124,6 +124,7 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
         Composition,
         CompositionPost,
         DeploymentShift,
+        RecordUnit,
         Scenario,
         ScenarioChange,
     )
@@ -196,6 +197,9 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     w["skillmix.CompetencyRequirement"] = create_row(
         SYSTEM, CompetencyRequirement(team=w["organisations.Team"], competencies=["Triage"])
     )
+    w["skillmix.RecordUnit"] = create_row(
+        SYSTEM, RecordUnit(trust=trust, team=w["organisations.Team"], org_unit=f"{trust.ods_code} 101 Unit {tag}")
+    )
     w["skillmix.CompositionPost"] = create_row(
         SYSTEM, CompositionPost(composition=w["skillmix.Composition"], role=role, band="4", wte=Decimal("1.0"))
     )
@@ -235,7 +239,7 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
 
 # Rules under which no one outside the research team or the system changes the row at all; the row's
 # trust does not decide who may change it, so "moving" it is checked as a refusal for the trust's editor.
-REFUSED_BY_VALIDATION = {"funding.FundingLine"}  # its deployment must be the trust's own
+REFUSED_BY_VALIDATION = {"funding.FundingLine", "skillmix.RecordUnit"}  # its deployment (team) must be the trust's own
 NOT_DECIDED_BY_TRUST = {"mapping.Engagement": "researcher", "roles.SearchEntry": "system"}
 
 

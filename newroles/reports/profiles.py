@@ -31,7 +31,7 @@ from newroles.readiness.summary import summaries
 from newroles.reports import sources
 from newroles.reports.briefing import as_count, as_number, meta
 from newroles.reports.readers import PUBLIC_READER, Reader
-from newroles.roles.models import PACK_COMPONENTS, Role, RolePack, SharedDocument
+from newroles.roles.models import ESTABLISHED, PACK_COMPONENTS, Role, RolePack, SharedDocument
 from newroles.skillmix.models import DeploymentShift
 from newroles.skillmix.typology import KIND_LABELS, KINDS
 from newroles.workforce import counts as staff_counts
@@ -39,6 +39,7 @@ from newroles.workforce import quality
 from newroles.workforce.models import StaffCount
 
 PRIVATE = "Private to the trust: shown to its members only."
+MIN_OTHERS = 2  # other trusts with staff behind a benchmark's ratio
 
 
 # Trust profile --------------------------------------------------------------------------------------
@@ -47,6 +48,7 @@ PRIVATE = "Private to the trust: shown to its members only."
 def _staff_by_trust(month: dt.date, trust_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
     rows = (
         StaffCount.objects.filter(month=month, trust_id__in=trust_ids, extract__is_current=True, role__isnull=False)
+        .exclude(role__newness=ESTABLISHED)
         .values("trust")
         .annotate(n=Sum("headcount"), w=Sum("wte"))
         .order_by()
@@ -63,8 +65,11 @@ def _benchmark(reader: Reader, trust: Trust, staff: dict[int, tuple[int, Decimal
     own = staff.get(trust.pk, (0, Decimal(0)))[0]
     by_trust = {t: staff.get(t, (0, Decimal(0)))[0] for t in ids}
     own_shown = disclosure.count_for(reader, trust.pk, own)
-    # A ratio to the mean gives the total back from the trust's own count: shown only when that total is.
-    hidden = own_shown == disclosure.SUPPRESSED or disclosure.total_hidden(reader, by_trust)
+    # A ratio to the mean gives the total back from the trust's own count, and so the other trusts' sum:
+    # shown only when that total may be shown, and when the others are more than one trust (their sum is
+    # then no one trust's count).
+    others = sum(1 for t, n in by_trust.items() if n and t != trust.pk)
+    hidden = own_shown == disclosure.SUPPRESSED or others < MIN_OTHERS or disclosure.total_hidden(reader, by_trust)
     mean = sum(by_trust.values()) / len(ids) if ids else 0
     return {
         "area": name,
@@ -78,14 +83,16 @@ def _staff_record(reader: Reader, trust: Trust) -> dict[str, Any]:
     month = staff_counts.latest_month(trust)
     if month is None:
         return {"month": None, "roles": [], "empty": "The trust has not imported a staff-record extract yet."}
+    # New roles only: the established professions (nurses, psychologists...) are in the extract as well.
+    counts = [c for c in staff_counts.counts_by_role([trust.pk], month) if c.role is not None and c.role.is_new]
     rows = [
         {
-            "role": c.role.name if c.role else "Titles not matched to a role",
-            "slug": c.role.slug if c.role else "",
+            "role": c.role.name,
+            "slug": c.role.slug,
             "headcount": as_count(disclosure.count_for(reader, trust.pk, c.headcount)),
             "wte": as_number(disclosure.wte_for(reader, trust.pk, c.wte, c.headcount)),
         }
-        for c in staff_counts.counts_by_role([trust.pk], month)
+        for c in counts
     ]
     coverage = staff_counts.month_coverage().get(month, set())
     region_ids = sorted(set(Trust.objects.filter(region=trust.region_id, pk__in=coverage).values_list("pk", flat=True)))

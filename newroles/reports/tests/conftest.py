@@ -31,6 +31,26 @@ def neighbours(
     return {"own": own, "other": other}
 
 
+@pytest.fixture
+def third_neighbour(
+    sheffield: Trust, rotherham: Trust, run_import: Callable[..., ExtractImport]
+) -> Callable[[int], Trust]:
+    """Another trust of the same region, with as many peer support workers as asked."""
+
+    def make(staff: int) -> Trust:
+        trust = (
+            Trust.objects.filter(region=sheffield.region, in_study_set=True)
+            .exclude(pk__in=[sheffield.pk, rotherham.pk])
+            .first()
+        )
+        assert trust is not None
+        peer = post("Peer Support Worker", grade="Band 4", group="Additional Clinical Services")
+        assert run_import(trust, rows_of((staff, peer))).status == ExtractImport.DONE
+        return trust
+
+    return make
+
+
 def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 

@@ -59,21 +59,42 @@ def _ratio_row(data):  # type: ignore[no-untyped-def]
     return next(b for b in data["staff_record"]["benchmarks"] if b["area"] == "North East and Yorkshire")
 
 
-def test_no_region_minus_own_figure_gives_a_neighbours_small_count_away(sheffield, neighbours, alice) -> None:  # type: ignore[no-untyped-def]
-    """Region total 23, Sheffield 20: the ratio to the region's average would give Rotherham's 3 back."""
+def test_a_ratio_to_the_average_is_shown_when_no_neighbour_can_be_worked_out(
+    sheffield, neighbours, third_neighbour
+) -> None:  # type: ignore[no-untyped-def]
+    third_neighbour(30)  # region: 20 + 3 + 30; less any one trust, or less Sheffield, nothing small is left
+    data = profiles.trust_data(sheffield, members_of(sheffield.pk))
+    region = _ratio_row(data)
+    assert region["ratio_to_mean"] == round(
+        OWN_PEER_WORKERS / ((OWN_PEER_WORKERS + NEIGHBOUR_PEER_WORKERS + 30) / 3), 2
+    )
+    assert region["rank"] == 2 and region["trusts"] == 3
+
+
+def test_one_other_trust_alone_is_never_behind_a_ratio(sheffield, neighbours) -> None:  # type: ignore[no-untyped-def]
+    """Two trusts: the region less Sheffield is Rotherham's own count, whatever its size."""
+    assert _ratio_row(profiles.trust_data(sheffield, members_of(sheffield.pk)))["ratio_to_mean"] == "*"
+
+
+def test_no_region_minus_own_figure_gives_a_neighbours_small_count_away(
+    sheffield, neighbours, third_neighbour, alice
+) -> None:  # type: ignore[no-untyped-def]
+    """Region total 24, Sheffield 20: the ratio to the region's average would give the other trusts' 3 + 1 back."""
+    third_neighbour(1)
     data = profiles.trust_data(sheffield, members_of(sheffield.pk))
     assert data["staff_record"]["headcount"] == OWN_PEER_WORKERS  # members see their own count
     region = _ratio_row(data)
     assert region["ratio_to_mean"] == "*"
     assert region["rank"] == 1
-    leaked = str(round(OWN_PEER_WORKERS / ((OWN_PEER_WORKERS + NEIGHBOUR_PEER_WORKERS) / 2), 2))
+    leaked = str(round(OWN_PEER_WORKERS / ((OWN_PEER_WORKERS + NEIGHBOUR_PEER_WORKERS + 1) / 3), 2))
 
     html = client_for(alice).get("/reports/trusts/TAH/").content.decode()
-    as_json = client_for(alice).get("/reports/trusts/TAH/?format=json").content.decode()
-    text = pdf_text(render_pdf(data))
-    for where in (html, as_json, text):
-        assert leaked not in where
-    assert json.loads(as_json)["staff_record"]["benchmarks"][0]["ratio_to_mean"] == "*"
+    as_json = client_for(alice).get("/reports/trusts/TAH/?format=json").json()
+    text = " ".join(pdf_text(render_pdf(data)).split())
+    assert f">{leaked}<" not in html and ">*</td>" in html
+    assert leaked not in json.dumps(as_json["staff_record"])
+    assert as_json["staff_record"]["benchmarks"][0]["ratio_to_mean"] == "*"
+    assert "North East and Yorkshire 3 1 of 3 *" in text and f"1 of 3 {leaked}" not in text
 
 
 def test_a_neighbours_small_count_is_starred_in_its_profile_for_outsiders(rotherham, neighbours, nadia) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,10 +139,25 @@ def render_to_file(name: ReportName, token: str) -> Path:
         pdf = render_pdf(data, snapshot=snapshot, progress=lambda p, s: progress(max(5, min(p, 99)), s))
         _write_atomically(pdf_path(token), pdf)
         progress(100, "Ready")
+        forget_old()
     except Exception as exc:
         write_status(token, name, 0, "Failed", error=str(exc)[:300])
         raise
     return pdf_path(token)
+
+
+KEEP_SECONDS = 7 * 24 * 3600  # a PDF of an older version of the data is never served again; a week is ample
+
+
+def forget_old(now: float | None = None) -> int:
+    """Delete PDFs and status files not touched for a week (older versions of the data); returns how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    for path in _folder().iterdir():
+        if path.suffix in (".pdf", ".json", ".part") and now - path.stat().st_mtime > KEEP_SECONDS:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def ready(token: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 import weasyprint
@@ -97,3 +98,13 @@ def test_a_trust_profiles_download_is_not_found_for_another_trust(alice, charlie
     )
     assert client_for(charlie).get(f"/reports/downloads/{token}/").status_code == 404
     assert client_for(charlie).get(f"/reports/downloads/{token}/file/").status_code == 404
+
+
+def test_pdfs_of_older_data_are_forgotten_after_a_week() -> None:
+    name = ReportName("briefing")
+    token = rendering.token_for(name)
+    rendering.write_status(token, name, 100, "Ready")
+    rendering.pdf_path(token).write_bytes(b"%PDF-1.7")
+    assert rendering.forget_old(now=time.time() + 3600) == 0
+    assert rendering.forget_old(now=time.time() + rendering.KEEP_SECONDS + 60) == 2
+    assert not rendering.ready(token)

@@ -157,12 +157,15 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
 
 def snapshots(request: HttpRequest) -> HttpResponse:
     rows = Snapshot.objects.select_related("created_by").defer("data")
+    newest = list(rows[:2])
+    # Offered first: the newest snapshot against the one before it.
+    initial = {"after": newest[0].pk, "before": newest[1].pk} if len(newest) == 2 else {}
     return render(
         request,
         "reports/snapshots.html",
         {
             "snapshots": rows,
-            "compare_form": CompareForm(),
+            "compare_form": CompareForm(initial=initial),
             "can_freeze": policy.is_curator(request.user),
         },
     )

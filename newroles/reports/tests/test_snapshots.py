@@ -106,3 +106,10 @@ def test_the_signal_receiver_redacts_as_the_system(rita) -> None:  # type: ignor
 
 def test_the_receiver_is_not_connected_while_the_evidence_app_is_absent() -> None:
     assert signals.connect_evidence() is False
+
+
+def test_the_snapshot_list_offers_the_newest_against_the_one_before(rita, olive) -> None:  # type: ignore[no-untyped-def]
+    first = services.freeze_briefing(actor=rita, title="First", data=briefing_data())
+    second = services.freeze_briefing(actor=rita, title="Second", data=briefing_data())
+    form = client_for(olive).get("/reports/snapshots/").context["compare_form"]
+    assert form.initial == {"after": second.pk, "before": first.pk}

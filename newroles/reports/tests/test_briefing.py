@@ -9,10 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from newroles.demo.services import load_demo
-from newroles.reports import briefing, sources
+from newroles.organisations.models import Trust
+from newroles.reports import briefing, profiles, sources
 from newroles.reports.briefing import SECTIONS, briefing_data
 from newroles.reports.pdf import render_pdf
+from newroles.reports.readers import members_of
 from newroles.reports.tests.conftest import pdf_text
+from newroles.roles.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +73,15 @@ def test_the_demo_gives_the_published_figures_in_json_and_in_the_pdf() -> None:
     for key, _ in SECTIONS:
         if key not in ("quotes", "case_studies"):
             assert not data[key]["empty"], key
+
+    # The demo fills every section of Sheffield's profile (for its members) and of a role's profile too.
+    sheffield = Trust.objects.get(ods_code="TAH")
+    trust = profiles.trust_data(sheffield, members_of(sheffield.pk))
+    for key in ("deployments", "staff_record", "readiness", "funding", "data_quality", "packs", "events"):
+        assert not trust[key]["empty"], key
+    role = profiles.role_data(Role.objects.get(slug="peer_support_worker"))
+    for key in ("pack", "deployed", "staff_record", "kinds", "reasons", "readiness", "funding"):
+        assert not role[key]["empty"], key
 
     text = pdf_text(render_pdf(data))
     compact = " ".join(text.split())

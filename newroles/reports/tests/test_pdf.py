@@ -100,7 +100,8 @@ def test_a_trust_profiles_download_is_not_found_for_another_trust(alice, charlie
     assert client_for(charlie).get(f"/reports/downloads/{token}/file/").status_code == 404
 
 
-def test_pdfs_of_older_data_are_forgotten_after_a_week() -> None:
+def test_pdfs_of_older_data_are_forgotten_after_a_week(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.PRIVATE_FILES_DIR = tmp_path  # a folder of its own: other tests' PDFs are not this test's
     name = ReportName("briefing")
     token = rendering.token_for(name)
     rendering.write_status(token, name, 100, "Ready")

@@ -113,3 +113,11 @@ def test_the_snapshot_list_offers_the_newest_against_the_one_before(rita, olive)
     second = services.freeze_briefing(actor=rita, title="Second", data=briefing_data())
     form = client_for(olive).get("/reports/snapshots/").context["compare_form"]
     assert form.initial == {"after": second.pk, "before": first.pk}
+
+
+def test_administrators_read_snapshots_in_the_admin_without_changing_them(admin_user, rita) -> None:  # type: ignore[no-untyped-def]
+    snapshot = services.freeze_briefing(actor=rita, title="Published", data=briefing_data())
+    client = client_for(admin_user)
+    assert client.get("/admin/reports/snapshot/").status_code == 200
+    assert client.get(f"/admin/reports/snapshot/{snapshot.pk}/change/").status_code == 200
+    assert client.get("/admin/reports/snapshot/add/").status_code == 403

@@ -7,7 +7,7 @@ own titles) is `newroles.roles.titles`.
 
 from .cleaning import CleanedTitle, clean_title, is_ambiguous_title
 from .codes import OccupationCode, load_occupation_codes
-from .engine import METHODS, Match, Normaliser
+from .engine import METHODS, NORMALISER_VERSION, Match, Normaliser
 from .files import OUTPUT_COLUMNS, load_catalogue_roles, normalise_csv
 from .scores import ANSWER_THRESHOLD, FUZZY_CUTOFF
 from .tables import SUPPLEMENTARY_ALIASES, names_a_post_outside_the_catalogue
@@ -16,6 +16,7 @@ __all__ = [
     "ANSWER_THRESHOLD",
     "FUZZY_CUTOFF",
     "METHODS",
+    "NORMALISER_VERSION",
     "OUTPUT_COLUMNS",
     "SUPPLEMENTARY_ALIASES",
     "CleanedTitle",

@@ -144,13 +144,27 @@ def _load(scope: Scope, version: str) -> dict[Triple, pure.Match]:
     )
     params = [*([] if trust_id is None else [trust_id]), version, decisions]
     out: dict[Triple, pure.Match] = {}
+    # Tens of thousands of answers share a few hundred candidate lists: each is decoded once.
+    decoded: dict[Any, tuple[tuple[str, float], ...]] = {}
+
+    def candidates(value: Any) -> tuple[tuple[str, float], ...]:
+        key = value if isinstance(value, str | bytes) else json.dumps(value)
+        if key not in decoded:
+            parsed = json.loads(value) if isinstance(value, str | bytes) else value
+            decoded[key] = tuple((s, float(score)) for s, score in parsed or ())
+        return decoded[key]
+
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for title, job_role, code, slug, confidence, method, training, band, conflict, cleaned, cands in cursor:
-            candidates = json.loads(cands) if isinstance(cands, str | bytes) else cands
             out[(title, job_role, code)] = pure.Match(
-                slug=slug or None, confidence=confidence, method=method, in_training=bool(training),
-                band_in_title=band or None, code_conflict=bool(conflict), cleaned=cleaned,
-                candidates=tuple((s, float(score)) for s, score in candidates or ()),
-            )  # fmt: skip
+                slug or None,
+                confidence,
+                method,
+                bool(training),
+                band or None,
+                bool(conflict),
+                cleaned,
+                candidates(cands),
+            )
     return out

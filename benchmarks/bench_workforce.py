@@ -173,6 +173,7 @@ BUCKETS = ("read", "clean", "match", "aggregate", "write")
 
 def step_import(args: argparse.Namespace) -> dict[str, object]:
     _django(args.var_dir)
+    from newroles.accounts.policy import SYSTEM
     from newroles.workforce import services
     from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount
 
@@ -184,7 +185,7 @@ def step_import(args: argparse.Namespace) -> dict[str, object]:
 
     started = time.perf_counter()
     result = services.run_national_import(
-        actor=None, path=Path(args.file), filename="bench.csv", month=services.parse_month(args.month),
+        actor=SYSTEM, path=Path(args.file), filename="bench.csv", month=services.parse_month(args.month),
         mapping=MAPPING, progress=progress, processes=args.processes,
     )  # fmt: skip
     ended = time.perf_counter()
@@ -251,8 +252,10 @@ def run_step(name: str, args: argparse.Namespace) -> dict[str, object]:
         "--sample", str(args.sample), "--sample-file", args.sample_file, "--file2", args.file2,
         "--month", args.month,
     ]  # fmt: skip
-    output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        sys.exit(f"step {name} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

@@ -20,7 +20,8 @@ Peak memory is the child's maximum resident set size from resource.getrusage (ru
 allocates in Rust, which tracemalloc does not see, and psutil is not a dependency.
 
 The database is the one the settings name: a fresh SQLite file in a temporary folder by default, or
-PostgreSQL with NEWROLES_DB=postgres (run as `.ci/with-postgres .venv/bin/python benchmarks/...`).
+PostgreSQL with NEWROLES_DB=postgres: in a throwaway cluster, `.ci/with-postgres bash -c 'createdb -h
+"$NEWROLES_DB_HOST" -U newroles newroles && .venv/bin/python benchmarks/bench_workforce.py --rows 1000000'`.
 
 Prints the time of each stage (read, clean, match, aggregate, write), rows per second, ratios and peak
 memory, and ends with two lines, the first for the repeat month:

@@ -34,6 +34,8 @@ from newroles.roles import titles
 from newroles.roles.models import Role
 from newroles.skillmix import guided
 from newroles.skillmix.typology import KIND_LABELS, KINDS
+from newroles.workforce.decisions import decide_title, decision_key
+from newroles.workforce.models import TitleDecision
 from newroles.workforce.normalisers import normalisers as staff_record_normalisers
 
 # Resolving local titles ---------------------------------------------------------------------------
@@ -175,15 +177,15 @@ def save_change_answers(*, actor: Any, deployment: Deployment, which: str, answe
 
 @transaction.atomic
 def resolve_deployment(*, actor: Any, deployment: Deployment, role: Role, remember: bool = False) -> Deployment:
-    """Match an unmapped title to a role; with `remember`, also keep the title as the trust's own alias so
-    the next import resolves it without asking."""
+    """Match an unmapped title to a role; with `remember`, also record it as the trust's decision on the
+    title (`workforce.decisions.decide_title`, the same decisions as the staff record's titles page), so
+    the next import, the staff record's counts and the trust's other titles like it follow."""
     deployment = update_row(actor, deployment, {"role": role}, message="title resolved")
     if remember:
-        from newroles.roles.services import save_alias
-
-        save_alias(
-            actor=actor, role=role, title=deployment.local_title, trust=deployment.trust, source="titles to resolve"
-        )
+        decide_title(
+            actor=actor, trust=deployment.trust, key=decision_key(deployment.trust, deployment.local_title),
+            outcome=TitleDecision.OTHER_ROLE, role=role,
+        )  # fmt: skip
     return deployment
 
 

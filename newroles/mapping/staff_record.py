@@ -21,7 +21,7 @@ from django.db import transaction
 from newroles.accounts.policy import require_editor
 from newroles.audit.writes import create_row, update_row
 from newroles.mapping.models import Deployment
-from newroles.mapping.services import create_deployment, update_deployment
+from newroles.mapping.services import create_deployment, resolve_title, unmapped, update_deployment
 from newroles.organisations.models import Trust
 from newroles.roles.models import Role
 from newroles.workforce.counts import latest_month, month_end
@@ -31,6 +31,7 @@ from newroles.workforce.models import (
     StaffRecordFigure,
     StaffRecordSuggestion,
 )
+from newroles.workforce.normalisers import normalisers
 
 
 def on_month_counted(
@@ -38,6 +39,24 @@ def on_month_counted(
 ) -> None:
     """The staff record wrote a month's figures: bring the map up to date with them."""
     update_map(extract_import, figures, actor)
+
+
+def on_titles_decided(sender: Any, *, trust: Trust, actor: Any, **kwargs: Any) -> None:
+    """The trust decided titles (on the staff record's page or the map's): match its unmatched titles again."""
+    rematch_titles(trust, actor)
+
+
+def rematch_titles(trust: Trust, actor: Any) -> int:
+    """Match each of the trust's deployments still without a role again, with the trust's decisions as
+    they now stand; returns how many found a role."""
+    by_trust = normalisers()
+    matched = 0
+    for deployment in unmapped(trust):
+        role = resolve_title(trust, deployment.local_title, normalisers=by_trust)
+        if role is not None:
+            update_row(actor, deployment, {"role": role}, message="title matched by the trust's decision")
+            matched += 1
+    return matched
 
 
 def update_map(obj: ExtractImport, figures: dict[int, dict[str, Any]], actor: Any) -> dict[str, int]:

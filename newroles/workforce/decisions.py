@@ -20,12 +20,14 @@ from newroles.audit.writes import create_row, delete_row, update_row
 from newroles.organisations.models import Trust
 from newroles.roles.aliases import propose_alias
 from newroles.roles.models import Role, RoleAlias, normalise_title
-from newroles.roles.normaliser import names_a_post_outside_the_catalogue
+from newroles.roles.normaliser import names_a_post_outside_the_catalogue, suggest
 from newroles.roles.services import save_alias
 from newroles.workforce.counts import latest_month
 from newroles.workforce.models import ExtractTitle, TitleDecision
 from newroles.workforce.month import REVIEW_CONFIDENCE
+from newroles.workforce.normalisers import normaliser_for
 from newroles.workforce.recounts import recount
+from newroles.workforce.signals import titles_decided
 
 
 @dataclass
@@ -41,6 +43,9 @@ class TitleGroup:
     suggestion: Role | None = None
     score: float = 0.0
     not_a_role: bool = False  # its words name a post outside the catalogue (administrator, porter, ...)
+    remembered: bool = False  # its answer came from the remembered answers, not from matching it again
+    # The three likeliest roles with their evidence: (role, score, alias resembled, words shared).
+    candidates: list[tuple[Role, float, str, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def unresolved(self) -> bool:
@@ -62,15 +67,16 @@ def titles_to_resolve(trust: Trust, month: dt.date | None = None) -> list[TitleG
         ExtractTitle.objects.filter(trust=trust, month=month, review=True, extract__is_current=True)
         .filter(Q(role__isnull=True) | Q(confidence__lt=REVIEW_CONFIDENCE))
         .exclude(cleaned="")
-        .values_list("cleaned", "title", "headcount", "role", "confidence", "method", "candidates")
+        .values_list("cleaned", "title", "headcount", "role", "confidence", "method", "candidates", "remembered")
     )
     groups: dict[str, TitleGroup] = {}
     votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     resolved_votes: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for key, title, headcount, role_id, confidence, method, candidates in rows:
+    for key, title, headcount, role_id, confidence, method, candidates, remembered in rows:
         if key in decided:
             continue
         group = groups.setdefault(key, TitleGroup(key))
+        group.remembered = group.remembered or remembered
         group.headcount += headcount
         group.titles.append((title, headcount))
         group.methods.add(method)
@@ -81,6 +87,7 @@ def titles_to_resolve(trust: Trust, month: dt.date | None = None) -> list[TitleG
             votes[key][slug] += headcount * float(score)
     roles_by_pk = Role.objects.in_bulk()
     roles_by_slug = {r.slug: r for r in roles_by_pk.values()}
+    normaliser = normaliser_for(trust) if groups else None
     for key, group in groups.items():
         group.not_a_role = names_a_post_outside_the_catalogue(key)
         merged: dict[str, int] = defaultdict(int)
@@ -95,7 +102,23 @@ def titles_to_resolve(trust: Trust, month: dt.date | None = None) -> list[TitleG
             slug, total = max(votes[key].items(), key=lambda kv: kv[1])
             group.suggestion = roles_by_slug.get(slug)
             group.score = round(total / max(group.headcount, 1), 3)
+        if not group.not_a_role:
+            group.candidates = [
+                (roles_by_slug[s.slug], s.score, s.alias, s.words)
+                for s in suggest(normaliser, group.titles[0][0] if group.titles else key)
+                if s.slug in roles_by_slug
+            ]
+            if group.suggestion is None and group.candidates:
+                group.suggestion, group.score = group.candidates[0][0], group.candidates[0][1]
     return sorted(groups.values(), key=lambda g: (g.not_a_role, -g.headcount, g.key))
+
+
+def decision_key(trust: Trust, title: str) -> str:
+    """The key a decision on `title` is kept under: the cleaned form the normaliser matches on, as the
+    staff record's titles are grouped (so a title decided on the map and the same title in an extract
+    are one decision)."""
+    cleaned = normaliser_for(trust).normalise(title).cleaned
+    return " ".join((cleaned or normalise_title(title)).split())
 
 
 def alias_title(key: str) -> str:
@@ -154,6 +177,7 @@ def decide_title(
             propose_alias(actor=actor, trust=trust, role=role, title=alias_title(key))
         if recount_after:
             recount(actor=actor, trust=trust, reason=f"title '{key}' decided")
+            titles_decided.send(sender=TitleDecision, trust=trust, actor=actor)
     return decision
 
 
@@ -164,4 +188,5 @@ def mark_not_new(*, actor: Any, trust: Trust, keys: Sequence[str]) -> int:
         for key in keys:
             decide_title(actor=actor, trust=trust, key=key, outcome=TitleDecision.NOT_NEW, recount_after=False)
         recount(actor=actor, trust=trust, reason=f"{len(keys)} titles marked not a new role")
+        titles_decided.send(sender=TitleDecision, trust=trust, actor=actor)
     return len(keys)

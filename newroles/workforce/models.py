@@ -177,6 +177,9 @@ class ExtractTitle(models.Model):
     wte_impossible = models.PositiveIntegerField(default=0, help_text="WTE <= 0 or > 1.5 (left out of WTE sums).")
     duplicate_rows = models.PositiveIntegerField(default=0, help_text="Rows whose assignment appears twice or more.")
     review = models.BooleanField(default=False, help_text="Unresolved or low confidence: counted under its own title.")
+    remembered = models.BooleanField(
+        default=False, help_text="Its answer came from the remembered answers, not from matching it again."
+    )
     position = models.PositiveIntegerField(default=0, help_text="Order within its import, most staff first.")
 
     class Meta:
@@ -327,3 +330,46 @@ class StaffRecordSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"Found in staff record: {self.role_id and self.role.name}"
+
+
+class TitleAnswer(models.Model):
+    """A remembered answer: what one distinct (title, job role, occupation code) resolved to, and under
+    which versions of what the answer depends on, so later months and other trusts' extracts match only
+    titles never seen before.
+
+    `trust` is empty for the national normaliser's answers (every trust without titles of its own
+    shares them) and set for a trust whose own aliases and decisions the answer rests on. An answer
+    stands while `catalogue_version` (the normaliser's version, its word tables and the catalogue's
+    roles, aliases and codes) and `decision_version` (the trust's own aliases and decisions; empty
+    nationally) are current; otherwise the title is matched again and its answer replaced.
+
+    Titles and codes only: no assignment number, name or count of staff is kept here.
+    """
+
+    trust_path = "trust"
+    change_rule = "system"  # derived from imports and the catalogue: written by the import, never by a person
+
+    trust = models.ForeignKey(
+        "organisations.Trust", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    title = models.CharField(max_length=300, blank=True, help_text="The title as the extract wrote it (trimmed).")
+    job_role = models.CharField(max_length=200, blank=True)
+    occupation_code = models.CharField(max_length=10, blank=True)
+    cleaned = models.CharField(max_length=300, blank=True)
+    slug = models.CharField(max_length=60, blank=True, help_text="The catalogue role's slug; empty when none.")
+    confidence = models.FloatField(default=0)
+    method = models.CharField(max_length=15)
+    in_training = models.BooleanField(default=False)
+    code_conflict = models.BooleanField(default=False)
+    band_in_title = models.CharField(max_length=3, blank=True)
+    candidates = models.JSONField(default=list, blank=True, help_text="[[slug, score], ...]")
+    catalogue_version = models.CharField(max_length=40)
+    decision_version = models.CharField(max_length=40, blank=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+    audit_exclude = ("answered_at",)
+
+    class Meta:
+        indexes = [models.Index(fields=["trust", "catalogue_version", "decision_version"])]
+
+    def __str__(self) -> str:
+        return f"{self.title or '(no title)'}: {self.slug or 'no role'}"

@@ -18,7 +18,7 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -134,6 +134,7 @@ class Aggregated:
     cells: pl.DataFrame
     problems: dict[str, TrustProblems]
     has_assignment: bool
+    recalled: set[int] = field(default_factory=set)  # title_ids whose answer came from the remembered answers
 
     @property
     def trust_codes(self) -> list[str]:
@@ -168,12 +169,14 @@ def aggregate(
     trust_code: str = "",
     progress: Progress = _no_progress,
     processes: int = 1,
+    memory: AnswerMemory | None = None,
 ) -> Aggregated:
     """Reduce the extract's rows (columns named by field) to title and cell aggregates.
 
     With a `trust_code` column, rows are split by trust (a national extract); otherwise every row is
     `trust_code`'s. `normaliser_for(code)` gives the normaliser holding that trust's own aliases;
-    trusts that share one normaliser object share its title cache.
+    trusts that share one normaliser object share its title cache. With a `memory`, titles it
+    remembers are not matched again (their title_ids are in `Aggregated.recalled`).
     """
     columns = set(frame.columns)
     if TITLE not in columns:
@@ -252,14 +255,15 @@ def aggregate(
         .with_row_index("title_id")
     )
     progress(0.2, "Matching titles to roles")
-    matches = _normalise(titles, normaliser_for, progress, processes)
+    recalled: set[int] = set()
+    matches = _normalise(titles, normaliser_for, progress, processes, memory, recalled)
     cells = cells.join(
         titles.select(TRUST_CODE, TITLE, JOB_ROLE, OCCUPATION_CODE, "title_id"),
         on=[TRUST_CODE, TITLE, JOB_ROLE, OCCUPATION_CODE],
         how="left",
     ).select(TRUST_CODE, ORG_UNIT, AREA_OF_WORK, "title_id", BAND, STAFF_GROUP, "headcount", WTE)
     progress(1.0, "Counted")
-    return Aggregated(rows, titles, matches, cells, problems, has_assignment)
+    return Aggregated(rows, titles, matches, cells, problems, has_assignment, recalled)
 
 
 def _duplicates() -> pl.Expr:
@@ -300,8 +304,23 @@ def _top_values(frame: pl.DataFrame, column: str, *, limit: int = 10) -> list[tu
     return [(str(value).strip()[:40], int(count)) for value, count in counts.iter_rows()]
 
 
+class AnswerMemory(Protocol):
+    """Answers remembered from earlier imports (`newroles.workforce.memory.TitleMemory`)."""
+
+    def recall(self, normaliser: Normaliser, triples: Sequence[tuple[str, str, str]]) -> list[Match | None]: ...
+
+    def learn(
+        self, normaliser: Normaliser, triples: Sequence[tuple[str, str, str]], matches: Sequence[Match]
+    ) -> None: ...
+
+
 def _normalise(
-    titles: pl.DataFrame, normaliser_for: Callable[[str], Normaliser], progress: Progress, processes: int
+    titles: pl.DataFrame,
+    normaliser_for: Callable[[str], Normaliser],
+    progress: Progress,
+    processes: int,
+    memory: AnswerMemory | None = None,
+    recalled: set[int] | None = None,
 ) -> list[Match]:
     """The normaliser's answer for each title row, in title_id order.
 
@@ -314,6 +333,7 @@ def _normalise(
         normaliser = normaliser_for(code or "")
         by_normaliser.setdefault(id(normaliser), (normaliser, []))[1].append(code)
     work: list[tuple[Normaliser, list[tuple[str, str, str]], list[list[int]]]] = []
+    out_early: dict[int, Match] = {}
     for normaliser, codes in by_normaliser.values():
         distinct = (
             titles.filter(pl.col(TRUST_CODE).is_in(codes))
@@ -321,18 +341,34 @@ def _normalise(
             .agg(pl.col("title_id"))
         )
         triples = list(distinct.select(TITLE, JOB_ROLE, OCCUPATION_CODE).iter_rows())
-        work.append((normaliser, triples, distinct["title_id"].to_list()))
+        ids = distinct["title_id"].to_list()
+        if memory is not None:  # answers remembered go straight out; only the rest are matched
+            remembered = memory.recall(normaliser, triples)
+            unseen: list[int] = []
+            for i, match in enumerate(remembered):
+                if match is None:
+                    unseen.append(i)
+                    continue
+                for title_id in ids[i]:
+                    out_early[title_id] = match
+                    if recalled is not None:
+                        recalled.add(title_id)
+            triples, ids = [triples[i] for i in unseen], [ids[i] for i in unseen]
+        work.append((normaliser, triples, ids))
     total = sum(len(triples) for _, triples, _ids in work) or 1
     out: list[Match | None] = [None] * titles.height
+    for title_id, match in out_early.items():
+        out[title_id] = match
     done = 0
     for normaliser, triples, ids in work:
 
         def report(count: int, done_before: int = done) -> None:
             progress(0.2 + 0.8 * min(done_before + count, total) / total, "Matching titles to roles")
 
-        for title_ids, match in zip(
-            ids, resolve_all(normaliser, triples, processes=processes, report=report), strict=True
-        ):
+        answered = resolve_all(normaliser, triples, processes=processes, report=report)
+        if memory is not None:
+            memory.learn(normaliser, triples, answered)
+        for title_ids, match in zip(ids, answered, strict=True):
             for title_id in title_ids:
                 out[title_id] = match
         done += len(triples)

@@ -24,6 +24,7 @@ from newroles.organisations.models import Trust
 from newroles.workforce import pipeline as p
 from newroles.workforce.extract import ExtractError, looks_personal, open_extract, read_columns
 from newroles.workforce.files import upload_path
+from newroles.workforce.memory import TitleMemory
 from newroles.workforce.models import ExtractImport, month_label
 from newroles.workforce.month import replace_month, write_figures
 from newroles.workforce.normalisers import normalisers
@@ -56,6 +57,11 @@ class _Reporter:
             ExtractImport.objects.filter(pk__in=self.pks).update(
                 progress=int(fraction * 100), stage=stage[:100], heartbeat_at=timezone.now()
             )
+
+
+def memory_figures(memory: TitleMemory, learned: int) -> dict[str, int]:
+    """What the remembered answers did for an import, for its summary."""
+    return {"answers_recalled": memory.recalled, "answers_learned": learned}
 
 
 def _scaled(report: Callable[[float, str], None], start: float, end: float) -> Progress:
@@ -96,10 +102,12 @@ def run_import(
     update_row(actor, obj, started, message="import started")
     reporter = _Reporter([obj.pk], progress)
     try:
-        aggregated = _aggregate(path, obj.filename, obj.mapping, {"": obj.trust}, reporter, processes)
+        memory = TitleMemory(normalisers())
+        aggregated = _aggregate(path, obj.filename, obj.mapping, {"": obj.trust}, reporter, processes, memory)
         reporter(0.8, "Saving the counts")
         with batch(), transaction.atomic():
-            replace_month(obj, aggregated, "", actor)
+            learned = memory.save()
+            replace_month(obj, aggregated, "", actor, memory_figures(memory, learned))
             reporter(0.95, "Updating the map")
             write_figures(obj, actor)
         reporter(1.0, "Done")
@@ -128,6 +136,7 @@ def _aggregate(
     trusts: dict[str, Trust],
     report: Progress,
     processes: int | None,
+    memory: TitleMemory,
 ) -> p.Aggregated:
     """Read only the mapped columns and reduce them to aggregates (no database writes)."""
     report(0.01, "Reading the file")
@@ -141,13 +150,13 @@ def _aggregate(
         extract.cleanup()
     if frame.is_empty():
         raise ImportFailed("The file has column names but no rows of data.")
-    by_trust = normalisers()
     national = "" not in trusts
     aggregated = p.aggregate(
         frame,
-        lambda code: by_trust.for_trust(trusts.get(code) if national else trusts[""]),
+        lambda code: memory.normaliser_for(trusts.get(code) if national else trusts[""]),
         progress=_scaled(report, 0.3, 0.8),
         processes=processes or settings.WORKFORCE_PROCESSES,
+        memory=memory,
     )
     return aggregated
 
@@ -177,13 +186,15 @@ def run_national_import(
         raise ImportFailed("A national extract needs the column holding each row's trust ODS code.")
     reporter = _Reporter([], progress)
     trusts = {t.ods_code: t for t in Trust.objects.all()}
-    aggregated = _aggregate(path, filename, mapping, trusts, reporter, processes)
+    memory = TitleMemory(normalisers())
+    aggregated = _aggregate(path, filename, mapping, trusts, reporter, processes, memory)
     result = NationalResult()
     for code in aggregated.trust_codes:
         if code not in trusts:
             result.unknown_codes[code or "(blank)"] = aggregated.problems[code].rows
     reporter(0.8, "Saving the counts")
     with batch(), transaction.atomic():
+        figures = memory_figures(memory, memory.save())
         for code in aggregated.trust_codes:
             if code not in trusts:
                 continue
@@ -195,7 +206,7 @@ def run_national_import(
                 ),
                 message="national staff-record extract",
             )  # fmt: skip
-            replace_month(obj, aggregated, code, actor)
+            replace_month(obj, aggregated, code, actor, figures)
             write_figures(obj, actor)
             result.imports.append(obj)
     reporter(1.0, "Done")

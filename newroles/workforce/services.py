@@ -40,7 +40,14 @@ from newroles.workforce.counts import (
     previous_month,
     widest_month,
 )
-from newroles.workforce.decisions import TitleGroup, alias_title, decide_title, mark_not_new, titles_to_resolve
+from newroles.workforce.decisions import (
+    TitleGroup,
+    alias_title,
+    decide_title,
+    decision_key,
+    mark_not_new,
+    titles_to_resolve,
+)
 from newroles.workforce.extract import ExtractError
 from newroles.workforce.files import (
     STALE_SECONDS,
@@ -86,6 +93,7 @@ __all__ = [
     "counts_by_role",
     "current_imports",
     "decide_title",
+    "decision_key",
     "import_file",
     "import_match_figures",
     "last_sent",

@@ -13,3 +13,7 @@ from django.dispatch import Signal
 # A trust's month of staff-record figures was written (kwargs: extract_import, the current import of
 # the month; figures, role id -> {"headcount", "wte", "training"}; actor).
 month_counted = Signal()
+
+# A trust decided what one or more titles mean (kwargs: trust; actor). A trust's decisions are one set,
+# wherever they are made: the map answers by matching its unmatched local titles again.
+titles_decided = Signal()

@@ -27,7 +27,7 @@ from newroles.lib.exports import download
 from newroles.organisations.models import Trust
 from newroles.roles import aliases as catalogue_aliases
 from newroles.roles.models import RoleAlias
-from newroles.workforce import quality, runs, services
+from newroles.workforce import quality, runs, services, validation
 from newroles.workforce.access import staff_record_trust
 from newroles.workforce.extract import ExtractError, is_assignment_header
 from newroles.workforce.forms import DecisionForm, ExtractMappingForm, UploadForm
@@ -214,6 +214,10 @@ def _mapping_step(request: HttpRequest, obj: ExtractImport, context: dict[str, A
         for problem in problems:
             form.add_error(None, problem)
         if not problems:
+            check = None if request.POST.get("confirmed") == "yes" else _check(obj, mapping)
+            if check is not None and check.needs_confirmation:
+                resubmit = [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirmed")]
+                return render(request, "workforce/check.html", {**context, "check": check, "resubmit": resubmit})
             services.submit_mapping(actor=request.user, extract_import=obj, mapping=mapping)
             return redirect(obj.get_absolute_url())
     if form.errors:
@@ -233,6 +237,16 @@ def _mapping_step(request: HttpRequest, obj: ExtractImport, context: dict[str, A
         "assignment_headers": [h for h in obj.personal_columns if is_assignment_header(h)],
     })  # fmt: skip
     return render(request, "workforce/map.html", context, status=status)
+
+
+def _check(obj: ExtractImport, mapping: dict[str, str]) -> validation.Check | None:
+    """The extract's figures beside the previous month, or None when the file cannot be read (the import
+    then fails with its own message)."""
+    try:
+        figures = validation.extract_figures(services.upload_path(obj), obj.filename, mapping)
+    except (ExtractError, OSError):
+        return None
+    return validation.check_extract(obj.trust, obj.month, figures)
 
 
 def import_progress(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:

@@ -135,6 +135,7 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
         StaffCount,
         StaffRecordFigure,
         StaffRecordSuggestion,
+        TitleAnswer,
         TitleDecision,
     )
 
@@ -223,6 +224,9 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
     w["workforce.TitleDecision"] = create_row(
         SYSTEM, TitleDecision(trust=trust, key=f"associate {tag}", outcome=TitleDecision.NOT_NEW)
     )
+    w["workforce.TitleAnswer"] = create_row(
+        SYSTEM, TitleAnswer(trust=trust, title=f"Associate {tag}", method="abstain", catalogue_version="v")
+    )
     w["workforce.StaffRecordFigure"] = create_row(
         SYSTEM,
         StaffRecordFigure(trust=trust, role=role, month=month, extract=extract, headcount=6, wte=Decimal("5.5")),
@@ -240,7 +244,11 @@ def _world(trust: Trust, tag: str, *, parents_only: bool) -> dict[str, Any]:
 # Rules under which no one outside the research team or the system changes the row at all; the row's
 # trust does not decide who may change it, so "moving" it is checked as a refusal for the trust's editor.
 REFUSED_BY_VALIDATION = {"funding.FundingLine", "skillmix.RecordUnit"}  # its deployment (team) must be the trust's own
-NOT_DECIDED_BY_TRUST = {"mapping.Engagement": "researcher", "roles.SearchEntry": "system"}
+NOT_DECIDED_BY_TRUST = {
+    "mapping.Engagement": "researcher",
+    "roles.SearchEntry": "system",
+    "workforce.TitleAnswer": "system",
+}
 
 
 @pytest.fixture

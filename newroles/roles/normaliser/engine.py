@@ -81,6 +81,10 @@ from .tables import (
 
 METHODS = ("code", "exact_alias", "rule", "fuzzy", "abstain")
 
+# Raise when the engine's logic changes what it answers: the staff record's remembered answers were
+# given by an older engine and are matched again (a change to the word tables is noticed by itself).
+NORMALISER_VERSION = 2
+
 
 @dataclass(frozen=True, slots=True)
 class Match:

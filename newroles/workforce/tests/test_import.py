@@ -17,7 +17,7 @@ from django.db.models import Sum
 from newroles.accounts import policy
 from newroles.audit.models import ChangeRecord
 from newroles.workforce import month, pipeline, services
-from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount, StaffRecordFigure
+from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount, StaffRecordFigure, TitleAnswer
 from newroles.workforce.tests.conftest import (
     APRIL,
     MAPPING,
@@ -202,7 +202,8 @@ def test_reimporting_a_month_replaces_it(sheffield, run_import: Callable, import
 
 def test_a_failure_half_way_leaves_the_previous_month(sheffield, run_import: Callable, imported: ExtractImport) -> None:
     before = counts(imported)
-    real_insert = month._insert
+    answers_before = TitleAnswer.objects.count()
+    real_insert = month.insert_rows
     calls = []
 
     def failing_insert(model, fields, rows):  # type: ignore[no-untyped-def]
@@ -211,9 +212,10 @@ def test_a_failure_half_way_leaves_the_previous_month(sheffield, run_import: Cal
             raise RuntimeError("disk full")
         return real_insert(model, fields, rows)
 
-    with mock.patch.object(month, "_insert", failing_insert):
-        failed = run_import(sheffield, rows_of((2, post("Peer Worker"))))
-    assert calls == [ExtractTitle, StaffCount]
+    with mock.patch.object(month, "insert_rows", failing_insert):
+        failed = run_import(sheffield, rows_of((2, post("Peer Worker")), (1, post("Never seen before"))))
+    assert calls == [TitleAnswer, ExtractTitle, StaffCount]  # the new answers too are rolled back below
+    assert TitleAnswer.objects.count() == answers_before
     assert failed.status == ExtractImport.FAILED and "unexpected error" in failed.error
     imported.refresh_from_db()
     assert imported.is_current

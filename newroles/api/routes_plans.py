@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Body, Field, Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema, Status
 
 from newroles.accounts import disclosure, policy
 from newroles.api.base import PROBLEMS, Page, channel, paginate, require_write, write_throttle
@@ -195,7 +195,7 @@ def funding_line_create(request: HttpRequest, ods_code: str, payload: FundingLin
     data = _line_fields(request, obj, payload.dict())
     with via(channel(request)):
         created = funding.create_line(actor=request.user, trust=obj, **data)
-    return 201, funding_line(request, created.pk)
+    return Status(201, funding_line(request, created.pk))
 
 
 @router.patch("/funding-lines/{line_id}", response={200: FundingLineOut, **PROBLEMS}, throttle=[write_throttle()])

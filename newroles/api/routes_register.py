@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from newroles.accounts import policy
 from newroles.api import schemas as s
@@ -93,7 +93,7 @@ def team_create(request: HttpRequest, ods_code: str, payload: s.TeamIn) -> Any:
         raise PermissionDenied("Only the trust's editors add its teams.")
     with via(channel(request)):
         created = organisations.create_team(actor=request.user, trust=obj, **payload.dict())
-    return 201, _team(created)
+    return Status(201, _team(created))
 
 
 @router.patch("/teams/{team_id}", response={200: s.TeamOut, **PROBLEMS}, throttle=[write_throttle()])
@@ -277,7 +277,7 @@ def deployment_create(request: HttpRequest, ods_code: str, payload: s.Deployment
     data = _deployment_fields(request, trust_obj, payload.dict(exclude_unset=True))
     with via(channel(request)):
         created = mapping.create_deployment(actor=request.user, trust=trust_obj, **data)
-    return 201, deployment(request, created.pk)
+    return Status(201, deployment(request, created.pk))
 
 
 @router.patch("/deployments/{deployment_id}", response={200: s.DeploymentOut, **PROBLEMS},

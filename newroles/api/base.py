@@ -99,11 +99,20 @@ def require_write(request: HttpRequest) -> None:
 
 
 class PerTokenThrottle(SimpleRateThrottle):
-    """Requests per token (or, for the browser, per user), counted in Django's cache."""
+    """Requests per token (or, for the browser, per user), counted in Django's cache.
 
-    def __init__(self, scope: str, rate: str) -> None:
+    The rate is read from the named setting on every request, so a deployment (or a test) may change it.
+    """
+
+    def __init__(self, scope: str, setting: str) -> None:
         self.scope = scope
-        super().__init__(rate)
+        self.setting = setting
+        super().__init__(getattr(settings, setting))
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = getattr(settings, self.setting)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         token = token_of(request)
@@ -112,11 +121,11 @@ class PerTokenThrottle(SimpleRateThrottle):
 
 
 def write_throttle() -> PerTokenThrottle:
-    return PerTokenThrottle("api-write", settings.API_WRITE_RATE)
+    return PerTokenThrottle("api-write", "API_WRITE_RATE")
 
 
 def normaliser_throttle() -> PerTokenThrottle:
-    return PerTokenThrottle("api-normalise", settings.API_NORMALISER_RATE)
+    return PerTokenThrottle("api-normalise", "API_NORMALISER_RATE")
 
 
 # Problem details (RFC 9457) --------------------------------------------------------------------------

@@ -141,7 +141,9 @@ class DeploymentIn(Schema):
     stance: str = ""
     trust_newness: str = ""
     intended_kinds: list[str] = []
+    intended_evidence: str = ""
     actual_kinds: list[str] = []
+    actual_evidence: str = ""
     notes: str = ""
 
 
@@ -161,7 +163,9 @@ class DeploymentPatch(Schema):
     stance: str | None = None
     trust_newness: str | None = None
     intended_kinds: list[str] | None = None
+    intended_evidence: str | None = None
     actual_kinds: list[str] | None = None
+    actual_evidence: str | None = None
     notes: str | None = None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, Generic, TypeVar
 
+import pydantic
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -167,6 +168,11 @@ def install_error_handlers(api: Any) -> None:
         first = errors[0] if errors else {"field": "request", "detail": "not valid"}
         return problem(422, "The request is not valid.", f"{first['field']}: {first['detail']}", errors)
 
+    def pydantic_validation(request: HttpRequest, exc: pydantic.ValidationError) -> HttpResponse:
+        errors = [{"field": _field_name(e.get("loc")), "detail": str(e.get("msg", "not valid"))} for e in exc.errors()]
+        first = errors[0] if errors else {"field": "request", "detail": "not valid"}
+        return problem(422, "The request is not valid.", f"{first['field']}: {first['detail']}", errors)
+
     def django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         errors = []
         if hasattr(exc, "error_dict"):
@@ -200,6 +206,7 @@ def install_error_handlers(api: Any) -> None:
         return problem(exc.status_code, str(exc) or "Error.")
 
     api.add_exception_handler(NinjaValidationError, validation)
+    api.add_exception_handler(pydantic.ValidationError, pydantic_validation)
     api.add_exception_handler(DjangoValidationError, django_validation)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, denied)

@@ -9,8 +9,9 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
 
 from newroles.accounts import disclosure, policy
 from newroles.api.base import PROBLEMS, channel, normaliser_throttle, require_write, write_throttle
@@ -260,18 +261,20 @@ def decide_title(request: HttpRequest, ods_code: str, payload: DecisionIn) -> An
 # The normaliser -------------------------------------------------------------------------------------
 
 
-class TitleIn(Schema):
+# Plain pydantic models, not ninja's Schema: these carry up to 10,000 items, and Schema's per-object hook (which
+# reads Django model attributes) would cost more than the normaliser itself.
+class TitleIn(BaseModel):
     title: str = Field(max_length=300)
     job_role: str | None = Field(None, max_length=300, description="ESR job role, when the extract has it.")
     occupation_code: str | None = Field(None, max_length=10, description="NHS occupation code.")
 
 
-class NormaliseIn(Schema):
+class NormaliseIn(BaseModel):
     titles: list[TitleIn] = Field(max_length=MAX_TITLES)
     trust: str | None = Field(None, description="ODS code: also use this trust's own titles (its members).")
 
 
-class NormalisedOut(Schema):
+class NormalisedOut(BaseModel):
     title: str
     role_slug: str | None
     confidence: float
@@ -279,12 +282,45 @@ class NormalisedOut(Schema):
     in_training: bool
 
 
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON schema with its `$defs` put in place, to stand alone inside the OpenAPI document."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
+NORMALISE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": _inlined(NormaliseIn.model_json_schema())}},
+    }
+}
+
+
 @router.post("/titles/normalise", response={200: list[NormalisedOut], **PROBLEMS},
-             throttle=[normaliser_throttle()])  # fmt: skip
-def normalise(request: HttpRequest, payload: NormaliseIn) -> Any:
-    """Match job titles to catalogue roles, as `newroles normalise-titles` does (up to 10,000 in one request)."""
+             throttle=[normaliser_throttle()], openapi_extra=NORMALISE_BODY)  # fmt: skip
+def normalise(request: HttpRequest) -> Any:
+    """Match job titles to catalogue roles, as `newroles normalise-titles` does (up to 10,000 in one request).
+
+    The body is read with pydantic directly and the answer written as JSON directly (both as documented):
+    django-ninja's per-object hooks would cost more than the normaliser on 10,000 titles.
+    """
+    payload = NormaliseIn.model_validate_json(request.body or b"{}")
     trust = _member_trust(request, payload.trust) if payload.trust else None
     matches = normaliser_for(trust).normalise_many([(t.title, t.job_role or "", t.occupation_code or "")
                                                    for t in payload.titles])  # fmt: skip
-    return [{"title": t.title, "role_slug": m.slug, "confidence": round(m.confidence, 3), "method": m.method,
-             "in_training": m.in_training} for t, m in zip(payload.titles, matches, strict=True)]  # fmt: skip
+    return JsonResponse(
+        [{"title": t.title, "role_slug": m.slug, "confidence": round(m.confidence, 3), "method": m.method,
+          "in_training": m.in_training} for t, m in zip(payload.titles, matches, strict=True)],
+        safe=False,
+    )  # fmt: skip

@@ -10,7 +10,8 @@
 3. In-process, in a child process of its own: builds the national normaliser from the database, as the
    endpoint does on each request, and normalises the rows with `normalise_many` (each round a fresh
    normaliser, so no answer is cached from the round before).
-4. Through the API: serves the instance with gunicorn (production settings, one worker, plain HTTP on the
+4. The same request through Django's test client (the whole app without HTTP), to show where time goes.
+5. Through the API: serves the instance with gunicorn (production settings, one worker, plain HTTP on the
    loopback address only) and POSTs all the rows in one request to /api/v1/titles/normalise with the token.
 
 Prints the median of the rounds for each, and ends with one line:
@@ -114,6 +115,22 @@ def step_in_process(path: str, rounds: int) -> dict:
     return {"build": build, "match": match}
 
 
+def step_client(path: str, secret: str, rounds: int) -> dict:
+    """The same request through Django's test client: the whole app (middleware, auth, JSON) without HTTP."""
+    _django()
+    from django.test import Client
+
+    body = json.dumps({"titles": json.loads(Path(path).read_text(encoding="utf-8"))})
+    client = Client(HTTP_HOST="127.0.0.1", headers={"Authorization": f"Bearer {secret}"})
+    took = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        response = client.post("/api/v1/titles/normalise", body, content_type="application/json")
+        took.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.content[:200]
+    return {"client": took}
+
+
 # The run --------------------------------------------------------------------------------------------
 
 
@@ -152,7 +169,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.step:
         steps = {"token": step_token, "titles": lambda: step_titles(int(args.args[0]), args.args[1]),
-                 "in_process": lambda: step_in_process(args.args[0], int(args.args[1]))}  # fmt: skip
+                 "in_process": lambda: step_in_process(args.args[0], int(args.args[1])),
+                 "client": lambda: step_client(args.args[0], args.args[1], int(args.args[2]))}  # fmt: skip
         print(json.dumps(steps[args.step]()))
         return
     var_dir = Path(tempfile.mkdtemp(prefix="newroles-bench-api-"))
@@ -165,6 +183,7 @@ def main() -> None:
         titles_file = str(var_dir / "titles.json")
         made = _child(env, "titles", str(args.titles), titles_file)
         inside = _child(env, "in_process", titles_file, str(args.rounds))
+        no_http = statistics.median(_child(env, "client", titles_file, secret, str(args.rounds))["client"])
         body = {"titles": json.loads(Path(titles_file).read_text(encoding="utf-8"))}
         server, base = serve(env)
         try:
@@ -185,6 +204,7 @@ def main() -> None:
         in_process, through_api = build + match, statistics.median(api)
         print(f"{made['titles']:,} titles ({made['distinct']:,} distinct), median of {args.rounds} rounds")
         print(f"in-process: build the normaliser {build:.3f} s + normalise_many {match:.3f} s = {in_process:.3f} s")
+        print(f"the same request through Django's test client (no HTTP)                   {no_http:.3f} s")
         print(f"API: one POST /api/v1/titles/normalise (gunicorn, 1 worker)            {through_api:.3f} s")
         print(f"ratio API / in-process (build + match): {through_api / in_process:.2f}   "
               f"(API / match alone: {through_api / match:.2f})")  # fmt: skip

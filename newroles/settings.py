@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",  # its static files: the API's interactive docs are served from the installed package, not a CDN
     "newroles.accounts",
     "newroles.audit",
     "newroles.organisations",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "newroles.forewarning",
     "newroles.readiness",
     "newroles.reports",
+    "newroles.api",
     "newroles.demo",
     "newroles.ops",
 ]
@@ -296,6 +298,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("NEWROLES_LOG_LEVEL", "WARNING")},
 }
+
+# The API's rate limits per token (per user for a browser session): writes, and the title normaliser, whose
+# requests may each hold 10,000 titles. "number/period", period one of s, m, h, d.
+API_WRITE_RATE = env_str("NEWROLES_API_WRITE_RATE", "120/m")
+API_NORMALISER_RATE = env_str("NEWROLES_API_NORMALISER_RATE", "30/m")
 
 # Aggregates shown beyond the trust that owns them hide counts below this (shown as "*").
 SMALL_COUNT_THRESHOLD = 5

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from newroles import views
 from newroles.accounts.lockout import admin_sign_in
+from newroles.api.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("", include("newroles.funding.urls")),
     path("", include("newroles.readiness.urls")),
     path("", include("newroles.reports.urls")),
+    path("", include("newroles.api.urls")),
+    path("api/v1/", api.urls),
     path("admin/login/", admin_sign_in),  # the admin signs in through the site's throttled, two-factor sign-in
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ PUBLIC_PREFIXES = (
     "/admin/login/",
     "/public/",
     "/accounts/invitations/",
+    "/api/",  # the API answers 401 itself (a token, or a session that passed its second factor)
 )
 
 
@@ -50,7 +51,7 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if mfa.requires_second_factor(user) and not mfa.passed(request):
             verify, enrol = reverse("accounts:mfa_verify"), reverse("accounts:mfa_enrol")
-            allowed = (verify, enrol, reverse("accounts:logout"), "/static/", "/healthz")
+            allowed = (verify, enrol, reverse("accounts:logout"), "/static/", "/healthz", "/api/")
             if not request.path_info.startswith(allowed):
                 target = verify if mfa.has_app(user) else enrol
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

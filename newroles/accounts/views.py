@@ -52,6 +52,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 def profile(request: HttpRequest) -> HttpResponse:
+    # Panels ("accounts.profile") receive the page's context: `request`, `user` and `memberships`.
     return render(request, "accounts/profile.html", {"memberships": request.user.memberships.select_related("trust")})
 
 

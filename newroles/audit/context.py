@@ -9,6 +9,8 @@ from contextvars import ContextVar
 
 request_id_var: ContextVar[str] = ContextVar("newroles_request_id", default="")
 batch_id_var: ContextVar[str] = ContextVar("newroles_batch_id", default="")
+# How the change came in when not through a page (e.g. "API token 'Power BI refresh'"): added to each record's message.
+via_var: ContextVar[str] = ContextVar("newroles_via", default="")
 
 
 def new_id() -> str:
@@ -34,3 +36,13 @@ def request_scope(request_id: str | None = None) -> Iterator[str]:
         yield value
     finally:
         request_id_var.reset(token)
+
+
+@contextlib.contextmanager
+def via(channel: str) -> Iterator[str]:
+    """Name, in the message of every audit record written inside the block, the channel the change came by."""
+    token = via_var.set(channel)
+    try:
+        yield channel
+    finally:
+        via_var.reset(token)

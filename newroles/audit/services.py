@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from newroles.audit import access
-from newroles.audit.context import batch_id_var, request_id_var
+from newroles.audit.context import batch_id_var, request_id_var, via_var
 from newroles.audit.models import ChangeRecord
 
 
@@ -76,6 +76,9 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the change's transaction")
     user = actor if getattr(actor, "pk", None) else None
+    channel = via_var.get()
+    if channel:
+        message = f"{message} (via {channel})" if message else f"via {channel}"
     return ChangeRecord.objects.create(
         user=user,
         user_name=(user.name if user else "system")[:254],

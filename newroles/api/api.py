@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router, Schema
 from ninja.openapi.docs import Swagger
 
-from newroles.api import routes_plans, routes_register, routes_staff, services
+from newroles.api import routes_plans, routes_register, routes_reports, routes_staff, services
 from newroles.api.base import AUTH, PROBLEMS, install_error_handlers
 from newroles.api.models import ApiToken
 
@@ -60,3 +60,4 @@ api.add_router("", tokens)
 api.add_router("", routes_register.router)
 api.add_router("", routes_staff.router)
 api.add_router("", routes_plans.router)
+api.add_router("", routes_reports.router)

@@ -92,6 +92,13 @@ EXPECTED: dict[tuple[str, str], tuple[Any, Any]] = {
     ("get", "/api/v1/skillmix/compositions/{composition_id}"): (OK_SHEFFIELD, None),
     ("get", "/api/v1/skillmix/scenarios/{scenario_id}"): (OK_SHEFFIELD, None),
     ("post", "/api/v1/skillmix/classify"): (OK_ALL, SHIFT),
+    ("get", "/api/v1/reports/briefing"): (OK_ALL, None),
+    ("get", "/api/v1/reports/roles/{slug}"): (OK_ALL, None),
+    # A trust's profile: its members and national readers (researchers and admins read nationally too).
+    ("get", "/api/v1/reports/trusts/{ods_code}"): (
+        {"editor": 200, "viewer": 200, "admin": 200, "national": 200, "researcher": 200, "other_editor": 404},
+        None,
+    ),
 }
 
 

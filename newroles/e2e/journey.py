@@ -11,15 +11,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from newroles.e2e.conftest import ROOT, SERVER_ENV
+from newroles.e2e.conftest import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
@@ -61,12 +59,6 @@ def describe(violations: list[dict[str, Any]]) -> str:
         lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
         lines += [f"    {n['target']}: {n['html']}" for n in v["nodes"][:5]]
     return "\n".join(lines)
-
-
-def run_worker() -> None:
-    """Run the queued background jobs once, as the worker that `make run` starts would."""
-    command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--batch", "--no-startup-delay"]
-    subprocess.run(command, env=SERVER_ENV, check=True, capture_output=True, cwd=ROOT, timeout=120)
 
 
 class Journey:

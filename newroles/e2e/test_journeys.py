@@ -151,3 +151,74 @@ def test_a_title_decided_in_the_staff_record_is_matched_on_the_map(page_as):
     walk.click("Resolve the titles")
     main = walk.step("the map's titles", heading="Titles to resolve")
     assert "Recovery Navigator" not in main  # decided on the staff record's titles page just before
+
+
+def _csv_header(download) -> list[str]:  # type: ignore[no-untyped-def]
+    with open(download.path(), newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle))
+
+
+def test_a_national_lead_reads_the_map_a_region_a_role_and_the_staff_record(page_as):
+    page = page_as("national@demo.test")
+    walk = Journey(page, "national-lead")
+    walk.step("home", sees=("National map of new roles", "National staff record"))
+
+    walk.click("National map of new roles")
+    walk.step("national map", heading="National map", sees=("North East and Yorkshire",))
+    with page.expect_download() as download:
+        page.locator("main").get_by_role("link", name="CSV", exact=True).first.click()
+    assert download.value.suggested_filename.endswith(".csv"), download.value.suggested_filename
+    assert len(_csv_header(download.value)) > 1
+
+    walk.click("North East and Yorkshire", exact=True)
+    walk.step("region", heading="North East and Yorkshire", sees=("Integrated Care Board",))
+    # The chart's data table, opened as a user does, links each role.
+    chart = page.locator("main details").filter(has=page.locator("a[href='/map/roles/peer_support_worker/']")).first
+    chart.locator("summary").click()
+    with page.expect_navigation():
+        chart.get_by_role("link", name="Peer support worker", exact=True).click()
+    walk.step("role across trusts", heading="Peer support worker")
+
+    walk.click("Home", within="header", exact=True)
+    walk.step("home again", heading=re.compile("."))
+    walk.click("National staff record")
+    main = walk.step("national staff record", heading="Staff in each role", sees=("Mental health nurse",))
+    assert "trust" in main.lower()
+    with page.expect_download() as download:
+        page.locator("main").get_by_role("link", name="CSV", exact=True).first.click()
+    name = download.value.suggested_filename
+    assert name.endswith(".csv") and "national" in name.lower(), name
+    header = _csv_header(download.value)
+    assert len(header) > 1 and any("role" in h.lower() for h in header), header
+
+
+def test_a_researcher_records_an_engagement_and_reviews_a_pack(page_as):
+    page = page_as("researcher@demo.test")  # through the second factor, as test_browser does
+    walk = Journey(page, "researcher")
+    walk.step("home", sees=("Engagements with trusts", "Role packs due for review"))
+
+    walk.click("Engagements with trusts")
+    walk.step("engagements", heading="mapping exercise", sees=("Record an engagement",))
+    walk.click("Record an engagement")
+    walk.step("record an engagement", heading=re.compile("engagement", re.I))
+    page.select_option("#id_trust", label=TAH)
+    page.locator("#id_phase").select_option(index=1) if page.locator("select#id_phase").count() else (
+        page.locator("input[name=phase]").first.check()
+    )
+    page.fill("#id_date_day", "12")
+    page.fill("#id_date_month", "1")
+    page.fill("#id_date_year", "2027")
+    walk.click("Record engagement", within="main form")
+    walk.step("engagement recorded", sees=(TAH,))
+
+    walk.click("Home", within="header", exact=True)
+    walk.step("home again")
+    walk.click("Role packs due for review")
+    walk.step("packs", heading="role packs", sees=("Nursing associate",))
+    walk.click("Nursing associate", exact=True)
+    walk.step("a national pack", heading=re.compile("Nursing associate"), sees=("Record the review",))
+    page.fill("#id_review_by_day", "31")
+    page.fill("#id_review_by_month", "12")
+    page.fill("#id_review_by_year", "2027")
+    walk.click("Record the review", within="main form")
+    walk.step("review recorded", sees=("Review recorded: next review by 31 December 2027",))

@@ -47,6 +47,18 @@ _COLUMN_HINT = re.compile(
 )
 
 
+# Latin abbreviations read badly aloud and are not plain English (NHS.UK content style): say the words.
+_PLAIN = [(re.compile(r"\be\.g\.,?\s*"), "for example "), (re.compile(r"\bi\.e\.,?\s*"), "that is ")]
+
+
+def plain_hint(text: Any) -> str:
+    """A hint with "e.g." and "i.e." written out, as the NHS.UK content style asks."""
+    out = str(text or "")
+    for pattern, words in _PLAIN:
+        out = pattern.sub(words, out)
+    return out
+
+
 def is_column_hint(text: Any) -> bool:
     """Whether a help text is written for an import column (codes, yes/no) rather than for a person at a form."""
     return bool(text) and _COLUMN_HINT.search(str(text)) is not None
@@ -64,6 +76,8 @@ class NHSFormMixin:
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             if is_column_hint(field.help_text):
                 field.help_text = ""
+            elif field.help_text:
+                field.help_text = plain_hint(field.help_text)
             widget = field.widget
             for widget_type, css in _WIDGET_CLASSES:
                 if isinstance(widget, widget_type):

@@ -24,7 +24,7 @@ class ComponentForm(NHSForm):
         label="Content",
         required=False,
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text="Markdown: blank line between paragraphs, '- ' for a list, '## ' for a heading.",
+        help_text='A blank line between paragraphs, "- " to start a list item, "### " to start a heading.',
     )
     not_yet_written = forms.BooleanField(label="Mark as not yet written", required=False)
 

@@ -84,9 +84,7 @@ class FundingLineForm(NHSForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
         error_messages={"required": "Enter the amount a year in pounds.", "invalid": "Enter the amount as a number."},
     )
-    start_date = _model_field(
-        "start_date", form_class=DateField, required_message="Enter the date the funding starts"
-    )
+    start_date = _model_field("start_date", form_class=DateField, required_message="Enter the date the funding starts")
     end_date = _model_field("end_date", form_class=DateField)
     posts = _model_field("posts", widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-5"}))
     wte = _model_field("wte", widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}))

@@ -21,9 +21,7 @@ urlpatterns = [
     path("packs/<int:pk>/components/<str:key>/export.docx", views.component_export_docx, name="component_export_docx"),
     path("packs/<int:pk>/components/<str:key>/import/", views.component_import, name="component_import"),
     path("packs/<int:pk>/components/<str:key>/edit/", component_views.component_edit, name="component_edit"),
-    path(
-        "packs/<int:pk>/components/<str:key>/preview/", component_views.component_preview, name="component_preview"
-    ),
+    path("packs/<int:pk>/components/<str:key>/preview/", component_views.component_preview, name="component_preview"),
     path("documents/", views.documents, name="documents"),
     path("documents/upload/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/", views.document_detail, name="document"),

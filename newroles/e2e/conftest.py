@@ -35,6 +35,14 @@ def _free_port() -> int:
 def server_url() -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")
+    if os.environ.get("NEWROLES_E2E_URL"):
+        # A server already running with the demo data (its NEWROLES_VAR_DIR in this environment): quicker
+        # while writing a test; each run changes its data, so start it afresh for a run that counts.
+        SERVER_ENV.update({k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"})
+        # The test settings give this process a folder of its own: commands must use the server's.
+        SERVER_ENV["NEWROLES_VAR_DIR"] = os.environ.get("NEWROLES_E2E_VAR_DIR", SERVER_ENV["NEWROLES_VAR_DIR"])
+        yield os.environ["NEWROLES_E2E_URL"].rstrip("/")
+        return
     var_dir = tempfile.mkdtemp(prefix="newroles-e2e-")
     # The server uses the real settings (the test process runs with the test settings).
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}

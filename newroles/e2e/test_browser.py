@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from newroles.e2e.journey import Journey
 
 # One group, so under xdist a single worker starts the server and the browser.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -62,12 +65,20 @@ def test_another_trusts_private_team_is_not_found(page_as, server_url):
 
 def test_a_manager_converts_a_band_6_vacancy_into_two_nursing_associates(page_as, server_url):
     page = page_as("editor@demo.test")
-    page.goto(server_url + "/skill-mix/")
-    page.click("a:has-text('Establishment')")
-    page.click("a:has-text('Plan a change')")
+    walk = Journey(page, "manager")  # from the home page by clicking, each page audited and photographed
+    walk.step("home")
+    walk.click("Skill-mix", within="header", exact=True)
+    walk.step("skill-mix", heading=re.compile("[Ss]kill-mix"))
+    walk.click("Establishment")
+    walk.step("a team's establishment", sees=("Plan a change",))
+    walk.click("Plan a change")
+    walk.step("plan a change")
     page.fill("#id_name", "Repurpose the band 6 vacancy")
-    page.click("button[type=submit]")
-    page.click("a:has-text('Convert a vacancy')")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    walk.step("the scenario", sees=("Convert a vacancy",))
+    walk.click("Convert a vacancy")
+    walk.step("convert a vacancy")
     page.select_option("#id_post", index=1)  # the only vacancy: band 6 mental health nurse
     role = page.locator("#id_role option", has_text="Nursing associate").first.get_attribute("value")
     page.select_option("#id_role", role)
@@ -78,6 +89,7 @@ def test_a_manager_converts_a_band_6_vacancy_into_two_nursing_associates(page_as
     assert "Delegation" in main
     assert "short" in main  # the supervision warning: demand exceeds capacity
     assert "£" in main  # the cost difference
+    walk.step("the changed scenario", sees=("Delegation",))
     page.screenshot(path=str(Path(tempfile.gettempdir()) / "newroles-scenario.png"), full_page=True)
 
 

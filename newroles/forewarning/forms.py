@@ -6,7 +6,6 @@ from django import forms
 
 from newroles.forewarning.models import Event
 from newroles.lib.forms import NHSModelForm
-from newroles.mapping.forms import DateInput
 from newroles.organisations.models import Region
 from newroles.roles.models import Role
 
@@ -36,7 +35,6 @@ class EventForm(NHSModelForm):
         fields = ["date", "title", "kind", "description", "source_url", "source_citation", "roles", "region",
                   "illustrative"]  # fmt: skip
         widgets = {
-            "date": DateInput(),
             "kind": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
             "source_citation": forms.Textarea(attrs={"rows": 2}),

@@ -23,17 +23,10 @@ from newroles.funding.models import (
     FundingLine,
 )
 from newroles.funding.shares import EXAMPLE, parse_shares, shares_text
-from newroles.lib.forms import NHSForm
+from newroles.lib.forms import DateField, NHSForm
 from newroles.mapping.models import Deployment
 from newroles.organisations.models import Organisation, Trust
 from newroles.roles.models import SharedDocument
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(attrs={"class": "nhsuk-input--width-10"}, format="%Y-%m-%d")
 
 
 def _model_field(name: str, **kwargs: Any) -> forms.Field:
@@ -91,12 +84,8 @@ class FundingLineForm(NHSForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
         error_messages={"required": "Enter the amount a year in pounds.", "invalid": "Enter the amount as a number."},
     )
-    start_date = _model_field(
-        "start_date",
-        widget=DateInput(),
-        error_messages={"required": "Enter the date the funding starts.", "invalid": "Enter a real date."},
-    )
-    end_date = _model_field("end_date", widget=DateInput(), error_messages={"invalid": "Enter a real date."})
+    start_date = _model_field("start_date", form_class=DateField, required_message="Enter the date the funding starts")
+    end_date = _model_field("end_date", form_class=DateField)
     posts = _model_field("posts", widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-5"}))
     wte = _model_field("wte", widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}))
     covers = forms.MultipleChoiceField(

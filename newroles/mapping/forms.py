@@ -20,13 +20,6 @@ from newroles.roles.models import Role
 from newroles.skillmix.typology import KIND_DEFINITIONS, KIND_LABELS, KINDS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"class": "nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
-
-
 class DeploymentForm(NHSModelForm):
     """A trust's deployment of a role; the trust comes from the page, never from the form."""
 
@@ -82,9 +75,6 @@ class DeploymentForm(NHSModelForm):
             "intended_evidence", "actual_kinds", "actual_evidence", "notes",
         ]  # fmt: skip
         widgets = {
-            "planned_start": DateInput(),
-            "first_post_started": DateInput(),
-            "figures_as_of": DateInput(),
             "headcount": forms.NumberInput(attrs={"class": "nhsuk-input--width-5"}),
             "wte": forms.NumberInput(attrs={"class": "nhsuk-input--width-5", "step": "0.01"}),
             "intended_evidence": forms.Textarea(attrs={"rows": 3}),
@@ -121,7 +111,7 @@ class EngagementForm(NHSModelForm):
     class Meta:
         model = Engagement
         fields = ["trust", "phase", "status", "date", "participant_post", "notes"]
-        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"phase": "Which part of the study the engagement belongs to.", "status": ""}
 
 

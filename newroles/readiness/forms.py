@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newroles.accounts import policy
-from newroles.lib.forms import NHSForm, parse_id
+from newroles.lib.forms import DateField, NHSForm, parse_id
 from newroles.mapping.models import Deployment
 from newroles.organisations.models import Region
 from newroles.readiness.models import RATING_CHOICES, Assessment, FrameworkItem
@@ -39,10 +39,10 @@ class AssessmentForm(NHSForm):
     """One field set per asked factor: `status_<key>`, `evidence_<key>`, `document_<key>` and, where the factor
     asks for a name, `champion_<key>`."""
 
-    assessed_on = forms.DateField(
+    assessed_on = DateField(
         label="Date of the check",
-        widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}, format="%Y-%m-%d"),
         help_text="The day the trust looked at where it stands.",
+        required_message="Enter the date of the check",
     )
     notes = forms.CharField(
         label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -93,7 +93,7 @@ class AssessmentForm(NHSForm):
     def clean_assessed_on(self) -> dt.date:
         value = self.cleaned_data["assessed_on"]
         if value > timezone.localdate():
-            raise forms.ValidationError("A check cannot be dated in the future.")
+            raise forms.ValidationError("The date of the check must be today or in the past")
         return value
 
     def sections(self) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from newroles.lib.forms import NHSForm, NHSModelForm
+from newroles.lib.forms import DateField, NHSForm, NHSModelForm
 from newroles.roles.models import ENTRY_ROUTES, ROLE_EDITABLE_FIELDS, TEAM_TYPES, Role, SharedDocument
 
 
@@ -24,7 +24,7 @@ class ComponentForm(NHSForm):
         label="Content",
         required=False,
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text="Markdown: blank line between paragraphs, '- ' for a list, '## ' for a heading.",
+        help_text='A blank line between paragraphs, "- " to start a list item, "### " to start a heading.',
     )
     not_yet_written = forms.BooleanField(label="Mark as not yet written", required=False)
 
@@ -83,8 +83,8 @@ class ComponentDocxForm(NHSForm):
 
 
 class PackReviewForm(NHSForm):
-    review_by = forms.DateField(
+    review_by = DateField(
         label="Next review by",
-        widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}, format="%Y-%m-%d"),
-        help_text="The date the pack should next be checked against its sources, for example 2027-12-31.",
+        help_text="The date the pack should next be checked against its sources.",
+        required_message="Enter the date of the next review",
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newroles.roles import views
+from newroles.roles import component_views, views
 
 app_name = "roles"
 urlpatterns = [
@@ -20,7 +20,8 @@ urlpatterns = [
     path("packs/<int:pk>/export.docx", views.pack_export_docx, name="pack_export_docx"),
     path("packs/<int:pk>/components/<str:key>/export.docx", views.component_export_docx, name="component_export_docx"),
     path("packs/<int:pk>/components/<str:key>/import/", views.component_import, name="component_import"),
-    path("packs/<int:pk>/components/<str:key>/edit/", views.component_edit, name="component_edit"),
+    path("packs/<int:pk>/components/<str:key>/edit/", component_views.component_edit, name="component_edit"),
+    path("packs/<int:pk>/components/<str:key>/preview/", component_views.component_preview, name="component_preview"),
     path("documents/", views.documents, name="documents"),
     path("documents/upload/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/", views.document_detail, name="document"),

@@ -28,7 +28,6 @@ from newroles.roles.filters import DocumentFilter, RoleFilter
 from newroles.roles.forms import (
     AdoptForm,
     ComponentDocxForm,
-    ComponentForm,
     DocumentSharingForm,
     DocumentUploadForm,
     PackReviewForm,
@@ -247,27 +246,8 @@ def pack_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Review recorded: next review by {form.cleaned_data['review_by']:%-d %B %Y}.")
     else:
-        messages.error(request, "Enter the next review date, for example 2027-12-31.")
+        messages.error(request, " ".join(form.errors["review_by"]))
     return redirect(pack)
-
-
-@require_http_methods(["GET", "POST"])
-def component_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    pack = policy.get_for_user(request.user, RolePack, pk=pk)
-    if not policy.can_edit_pack(request.user, pack):
-        raise PermissionDenied("You may not change this pack.")
-    component = get_object_or_404(PackComponent, pack=pack, key=key)
-    form = ComponentForm(
-        request.POST or None, initial={"text": component.text, "not_yet_written": component.not_yet_written}
-    )
-    if request.method == "POST" and form.is_valid():
-        result = services.edit_component(actor=request.user, component=component, **form.cleaned_data)
-        if result.pk != pack.pk:
-            messages.success(request, f"Saved as version {result.version} of the national pack.")
-        else:
-            messages.success(request, f"{component.get_key_display()} saved.")
-        return redirect(result)
-    return render(request, "roles/component_form.html", {"pack": pack, "component": component, "form": form})
 
 
 def _adopted_copies(pack: RolePack, trusts: Any) -> Any:

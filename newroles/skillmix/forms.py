@@ -108,7 +108,6 @@ class CompositionForm(NHSModelForm):
         model = Composition
         fields = list(COMPOSITION_FIELDS)
         widgets = {
-            "as_of": forms.DateInput(attrs={"type": "date", "class": "nhsuk-input--width-10"}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "pay_point": forms.RadioSelect,
             "on_cost_percent": forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}),

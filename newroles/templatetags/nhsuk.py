@@ -8,7 +8,7 @@ from django import template
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm, BaseFormSet, BoundField, Form
 
-from newroles.lib.forms import mark_errors, widget_kind
+from newroles.lib.forms import date_parts, mark_errors, widget_kind
 
 register = template.Library()
 
@@ -17,9 +17,11 @@ register = template.Library()
 def nhsuk_field(field: BoundField, label_size: str = "", hint: str = "") -> dict[str, Any]:
     """One form group: label, hint, error message and the widget."""
     mark_errors(field)
+    kind = widget_kind(field.field.widget)
     return {
         "field": field,
-        "kind": widget_kind(field.field.widget),
+        "kind": kind,
+        "date_parts": date_parts(field) if kind == "date" else [],
         "label_size": label_size,
         "hint": hint or field.help_text,
     }

@@ -69,7 +69,11 @@ def test_a_viewer_may_see_but_not_record_a_check(checked, bob):
 def test_an_editor_records_a_new_check_and_the_last_is_kept(checked, alice):
     client = client_for(alice)
     form = client.get(_pages(checked)["check"]).content.decode()
-    assert f'value="{dt.date.today().isoformat()}"' in form  # the date field in the browser's own format
+    today = dt.date.today()
+    # The NHS.UK date input: today in the day, month and year boxes.
+    for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
+        box = f'id="id_assessed_on_{part}" name="assessed_on_{part}" type="text" inputmode="numeric"'
+        assert f'{box} value="{value}"' in form
     # The form starts from the last check: the champion was not named then.
     assert 'value="not_started" class="nhsuk-radios__input" id="id_status_clinical_champion_0" required checked' in form
     response = client.post(_pages(checked)["check"], _form(candid_concerns="partly"))
@@ -135,7 +139,8 @@ def test_a_future_date_is_refused(checked, alice):
     data = _form()
     data["assessed_on"] = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     response = client_for(alice).post(_pages(checked)["check"], data)
-    assert response.status_code == 200 and "cannot be dated in the future" in response.content.decode()
+    assert response.status_code == 200
+    assert "The date of the check must be today or in the past" in response.content.decode()
 
 
 def test_the_trust_list_reads_a_fixed_number_of_queries_however_many_roles(sheffield, alice,

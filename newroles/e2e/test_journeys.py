@@ -136,11 +136,6 @@ def test_a_trust_lead_imports_the_staff_record_and_decides_a_title(page_as):
     assert page.locator("section.newroles-decision").filter(has_text="recovery navigator").count() == 0
 
 
-@pytest.mark.xfail(
-    reason="a title decided on the staff record's page reaches the map's titles page once the two share one "
-    "decision (being built in the workforce and mapping apps)",
-    strict=True,
-)
 def test_a_title_decided_in_the_staff_record_is_matched_on_the_map(page_as):
     page = page_as("editor@demo.test")
     walk = Journey(page, "trust-lead-map-titles")

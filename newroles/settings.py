@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "newroles.funding",
     "newroles.forewarning",
     "newroles.readiness",
+    "newroles.evidence",
     "newroles.demo",
     "newroles.ops",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("newroles.forewarning.urls")),
     path("", include("newroles.funding.urls")),
     path("", include("newroles.readiness.urls")),
+    path("", include("newroles.evidence.urls")),
     path("admin/login/", admin_sign_in),  # the admin signs in through the site's throttled, two-factor sign-in
     path("admin/", admin.site.urls),
 ]

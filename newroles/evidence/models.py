@@ -24,6 +24,10 @@ PARTICIPANT_CODE = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9&\-]{0,19}$",
     "A participant code is letters, digits, '&' or '-' (e.g. J1, G1, 2-F, H1&2), never a name.",
 )
+CODE_KEY = RegexValidator(
+    r"^[a-z0-9][a-z0-9_.\-]{0,79}$",
+    "A code's key is lower-case letters, digits, '_', '-' and '.' (e.g. kinds.delegation).",
+)
 COLOUR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "A colour is # and six hexadecimal digits, e.g. #005EB8.")
 
 
@@ -161,7 +165,9 @@ class Code(ResearchModel):
 
     codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="codes")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
-    key = models.SlugField(max_length=80, help_text="Stable within the codebook, e.g. reasons.staff_shortages.")
+    key = models.CharField(
+        max_length=80, validators=[CODE_KEY], help_text="Stable within the codebook, e.g. reasons.staff_shortages."
+    )
     name = models.CharField(max_length=200)
     definition = models.TextField(blank=True)
     colour = models.CharField(max_length=7, default="#005EB8", validators=[COLOUR])

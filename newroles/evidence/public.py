@@ -66,7 +66,7 @@ def published_quotes(*, role_slug: str | None = None, theme: str | None = None) 
 def quotes_for_readiness_item(key: str) -> list[PublishedQuote]:
     """Published quotes that illustrate one readiness factor (chosen by key, or coded with its factor code)."""
     ids = set(Quote.objects.filter(published=True, readiness_item=key).values_list("pk", flat=True)) | set(
-        Quote.objects.filter(published=True, theme__key=f"factors.{key}".replace("_", "-")).values_list("pk", flat=True)
+        Quote.objects.filter(published=True, theme__key=f"factors.{key}").values_list("pk", flat=True)
     )
     return [q for q in published_quotes() if q.id in ids]
 

@@ -217,7 +217,7 @@ def seed_codebook(*, actor: Any) -> Codebook:
             parent = create_row(actor, Code(codebook=book, key=key, name=heading, definition=definition,
                                             colour=colour, is_codable=False, order=order))  # fmt: skip
             for n, (child_key, name, child_definition) in enumerate(children):
-                create_row(actor, Code(codebook=book, parent=parent, key=f"{key}.{child_key}".replace("_", "-"),
+                create_row(actor, Code(codebook=book, parent=parent, key=f"{key}.{child_key}",
                                        name=name, definition=child_definition, colour=colour, order=n))  # fmt: skip
     return book
 

@@ -100,7 +100,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         pending.discard(token)
         messages.info(request, "The transcript was discarded; nothing was saved.")
         return redirect("evidence:index")
-    form = ReviewForm(request.POST or None, name_like=result.name_like)
+    form = ReviewForm(request.POST if request.method == "POST" else None, name_like=result.name_like)
     if request.method == "POST" and form.is_valid():
         extra = form.terms()
         turns = result.turns

@@ -115,6 +115,10 @@ def load_demo() -> list[Persona]:
 
     researcher, other = (User.objects.get(email=e) for e in ("researcher@demo.test", "other@demo.test"))
     load_notices_demo(author=researcher, early_reader=other)  # one national and one regional notice
+    from newroles.evidence.demo import load_evidence_demo
+
+    admin = User.objects.get(email="admin@demo.test")
+    load_evidence_demo(researcher=researcher, second_coder=admin)  # the briefing's quotes, coded by two coders
     if not DemoLoad.objects.exists():
         create_row(policy.SYSTEM, DemoLoad(description="personas and teams"))
     return PERSONAS

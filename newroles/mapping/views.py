@@ -485,14 +485,26 @@ def engagements(request: HttpRequest) -> HttpResponse:
     }
     if is_researcher:
         filterset = EngagementFilter(
-            request.GET, queryset=services.engagements_for(request.user).select_related("trust__region")
+            request.GET,
+            queryset=services.engagements_for(request.user).select_related("trust__region", "organisation__region"),
         )
         qs = filterset.qs.order_by("trust__name", "phase", "date")
         if request.GET.get("format") in ("csv", "xlsx"):
-            headers = ["Trust ODS code", "Trust", "Region", "Phase", "Status", "Date", "Participant's post", "Notes"]
+            headers = [
+                "ODS code",
+                "Trust or organisation",
+                "Region",
+                "Phase",
+                "Status",
+                "Date",
+                "Participant's post",
+                "Notes",
+            ]
             rows = (
-                [e.trust.ods_code, e.trust.name, e.trust.region.name, e.get_phase_display(), e.get_status_display(),
-                 e.date, e.participant_post, e.notes]
+                [e.trust.ods_code if e.trust else e.organisation.ods_code,
+                 e.trust.name if e.trust else e.organisation.name,
+                 e.trust.region.name if e.trust else (e.organisation.region.name if e.organisation.region else ""),
+                 e.get_phase_display(), e.get_status_display(), e.date, e.participant_post, e.notes]
                 for e in qs
             )  # fmt: skip
             return download("engagements", headers, rows, request.GET["format"])

@@ -92,8 +92,9 @@ def load_evidence_demo(*, researcher: Any, second_coder: Any) -> dict[str, int]:
         if code in SECOND_CODER:
             services.code_segment(actor=second_coder, paragraph=paragraph, start=0, end=len(passage),
                                   codes=[codes[k] for k in SECOND_CODER[code]])  # fmt: skip
+        role = Role.objects.filter(slug=role_slug).first() if role_slug else None
         quote = services.make_quote(actor=researcher, segment=segment, attribution=attribution, theme=codes[keys[0]],
-                                    role=Role.objects.filter(slug=role_slug).first() if role_slug else None)  # fmt: skip
+                                    role=role)  # fmt: skip
         if role_slug:
             services.publish_quote(actor=researcher, quote=quote)
         count += 1

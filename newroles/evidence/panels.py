@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from newroles.accounts import policy
 from newroles.evidence import public
 from newroles.lib import panels
+from newroles.mapping import classifiers
 
 
 def role_quotes(request: Any, page: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -30,3 +32,20 @@ def readiness_quotes(request: Any, page: Mapping[str, Any]) -> Mapping[str, Any]
 panels.register("roles.role", "evidence/panels/quotes.html", context=role_quotes)
 # A readiness factor on a deployment's readiness summary: a quote that illustrates it.
 panels.register("readiness.item", "evidence/panels/quotes.html", context=readiness_quotes)
+
+
+def _researcher_kind_counts() -> Mapping[str, int]:
+    from newroles.evidence.analysis import researcher_kind_counts
+
+    return researcher_kind_counts()
+
+
+# The map's kinds-of-change chart may show the research team's own classifications beside the rule's.
+classifiers.register(
+    classifiers.KindSource(
+        key="researchers",
+        label="Researchers' classification",
+        may_see=policy.reads_evidence,
+        counts=_researcher_kind_counts,
+    )
+)

@@ -127,8 +127,10 @@ class SegmentForm(forms.Form):
     paragraph = forms.IntegerField(label="Paragraph number", min_value=0)
     start = forms.IntegerField(label="Start (character offset)", min_value=0)
     end = forms.IntegerField(label="End (character offset)", min_value=1)
-    codes = forms.ModelMultipleChoiceField(label="Codes", queryset=Code.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    codes = forms.ModelMultipleChoiceField(
+        label="Codes", queryset=Code.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes__input"}),
+    )  # fmt: skip
     summary = forms.CharField(label="Summary", required=False, max_length=300)
 
     def __init__(self, *args: Any, codebook: Any = None, **kwargs: Any) -> None:

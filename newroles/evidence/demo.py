@@ -56,6 +56,11 @@ SECOND_CODER = {"J1": ["factors.engagement"], "G1": ["factors.strategy"]}  # the
 DEMO_BODIES = [("nhse", "NHS England workforce team (demo)"), ("nhse_region", "A regional workforce team (demo)")]
 
 
+def _summary(passage: str, width: int = 100) -> str:
+    """The passage's opening words, cut at a word, for the framework matrix."""
+    return passage if len(passage) <= width else passage[:width].rsplit(" ", 1)[0] + "…"
+
+
 @transaction.atomic
 def load_evidence_demo(*, researcher: Any, second_coder: Any) -> dict[str, int]:
     """Load the demo evidence once (skipped when demo sources exist)."""
@@ -88,7 +93,7 @@ def load_evidence_demo(*, researcher: Any, second_coder: Any) -> dict[str, int]:
         )  # fmt: skip
         paragraph = source.paragraphs.get()
         segment = services.code_segment(actor=researcher, paragraph=paragraph, start=0, end=len(passage),
-                                        codes=[codes[k] for k in keys], summary=passage[:100])  # fmt: skip
+                                        codes=[codes[k] for k in keys], summary=_summary(passage))  # fmt: skip
         if code in SECOND_CODER:
             services.code_segment(actor=second_coder, paragraph=paragraph, start=0, end=len(passage),
                                   codes=[codes[k] for k in SECOND_CODER[code]])  # fmt: skip

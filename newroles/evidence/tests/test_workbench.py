@@ -236,3 +236,13 @@ def test_memos_need_one_target(rita, interview, codebook) -> None:
         services.add_memo(actor=rita, text="x", source=interview, code=code("kinds"))
     services.add_memo(actor=rita, text="A memo on the code", code=code("kinds"))
     assert Code.objects.get(key="kinds").memos.count() == 1
+
+
+def test_theme_frequencies_by_region_draw_a_chart_with_its_table(rita, interview, codebook, sheffield) -> None:
+    services.code_segment(actor=rita, paragraph=interview.paragraphs.get(index=1), start=0, end=15,
+                          codes=[code("reasons.staff_shortages")])  # fmt: skip
+    themes, table = analysis.theme_frequencies("region")
+    reasons = next(t for t in themes if t.key == "reasons")
+    assert table == {sheffield.region.name: {reasons.pk: 1}}
+    page = client_for(rita).get(reverse("evidence:frequencies")).content.decode()
+    assert "<svg" in page and "The chart's figures: segments per theme, by region" in page

@@ -108,3 +108,8 @@ def test_evidence_rows_are_refused_by_the_trust_filters(rita) -> None:
 
     with pytest.raises(TypeError):  # no trust path: reading is decided by policy.reads_evidence alone
         policy.visible(rita, Source.objects.all())
+
+
+def test_the_evidence_is_in_the_navigation_of_the_research_team_only(rita, bob) -> None:
+    assert 'href="/evidence/"' in client_for(rita).get("/").content.decode()
+    assert 'href="/evidence/"' not in client_for(bob).get("/").content.decode()

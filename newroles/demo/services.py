@@ -127,6 +127,9 @@ def load_demo() -> list[Persona]:
 @transaction.atomic
 def remove_demo() -> int:
     """Delete the demo accounts and the marker (demo teams stay as ordinary data unless removed by hand)."""
+    from newroles.evidence.demo import remove_evidence_demo
+
+    remove_evidence_demo()  # the demo coders' segments go first: a coder is kept while their codings are
     users = list(User.objects.filter(is_demo=True))
     for user in users:
         for membership in user.memberships.all():

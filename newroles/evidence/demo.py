@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from newroles.accounts import policy
+from newroles.audit.writes import delete_row
 from newroles.evidence import services
 from newroles.evidence.models import Code, Participant, Source
 from newroles.evidence.transcripts import Turn
@@ -104,3 +105,24 @@ def load_evidence_demo(*, researcher: Any, second_coder: Any) -> dict[str, int]:
             services.publish_quote(actor=researcher, quote=quote)
         count += 1
     return {"sources": count}
+
+
+@transaction.atomic
+def remove_evidence_demo() -> int:
+    """Delete the demo sources (their paragraphs, segments, memos and quotes) and demo participants, so the demo
+    coders' accounts can go; returns the number of sources deleted."""
+    from newroles.evidence.models import Memo, Quote, Segment
+
+    sources = list(Source.objects.filter(is_demo=True))
+    segments = Segment.objects.filter(paragraph__source__in=sources)
+    for quote in Quote.objects.filter(segment__in=segments):
+        delete_row(policy.SYSTEM, quote)
+    for memo in Memo.objects.filter(segment__in=segments):
+        delete_row(policy.SYSTEM, memo)
+    for segment in segments:
+        delete_row(policy.SYSTEM, segment)
+    for source in sources:
+        services.delete_source(actor=policy.SYSTEM, source=source)
+    for participant in Participant.objects.filter(is_demo=True, sources=None):
+        delete_row(policy.SYSTEM, participant)
+    return len(sources)

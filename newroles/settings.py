@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "newroles.funding",
     "newroles.forewarning",
     "newroles.readiness",
+    "newroles.evidence",
     "newroles.reports",
     "newroles.api",
     "newroles.demo",

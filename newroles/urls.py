@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("newroles.forewarning.urls")),
     path("", include("newroles.funding.urls")),
     path("", include("newroles.readiness.urls")),
+    path("", include("newroles.evidence.urls")),
     path("", include("newroles.reports.urls")),
     path("", include("newroles.api.urls")),
     path("api/v1/", api.urls),

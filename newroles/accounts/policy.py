@@ -93,6 +93,18 @@ def reads_national(user: Any) -> bool:
     )
 
 
+def reads_evidence(user: Any) -> bool:
+    """Who reads the research evidence (sources, participants, codings, its pages, exports and commands): the
+    research team and administrators. Evidence models declare no trust path, so `visible` refuses them."""
+    return is_curator(user)
+
+
+def require_evidence_reader(user: Any) -> None:
+    """A 404 for anyone outside the research team: evidence pages do not say that they exist."""
+    if not reads_evidence(user):
+        raise Http404("No such page.")
+
+
 def visible(user: Any, qs: models.QuerySet[M]) -> models.QuerySet[M]:
     """The rows of `qs` that `user` may read."""
     if not getattr(user, "is_authenticated", False):

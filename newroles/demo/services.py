@@ -118,6 +118,10 @@ def load_demo() -> list[Persona]:
 
     researcher, other = (User.objects.get(email=e) for e in ("researcher@demo.test", "other@demo.test"))
     load_notices_demo(author=researcher, early_reader=other)  # one national and one regional notice
+    from newroles.evidence.demo import load_evidence_demo
+
+    admin = User.objects.get(email="admin@demo.test")
+    load_evidence_demo(researcher=researcher, second_coder=admin)  # the briefing's quotes, coded by two coders
     if not DemoLoad.objects.exists():
         create_row(policy.SYSTEM, DemoLoad(description="personas and teams"))
     return PERSONAS
@@ -126,6 +130,9 @@ def load_demo() -> list[Persona]:
 @transaction.atomic
 def remove_demo() -> int:
     """Delete the demo accounts and the marker (demo teams stay as ordinary data unless removed by hand)."""
+    from newroles.evidence.demo import remove_evidence_demo
+
+    remove_evidence_demo()  # the demo coders' segments go first: a coder is kept while their codings are
     users = list(User.objects.filter(is_demo=True))
     for user in users:
         for membership in user.memberships.all():

@@ -26,7 +26,7 @@ from django.db import transaction
 
 from newroles.accounts import policy
 from newroles.mapping import services
-from newroles.mapping.models import COMPLETED, PHASE1_INTERVIEW, QUESTIONNAIRE, Deployment, Engagement
+from newroles.mapping.models import COMPLETED, PHASE1_INTERVIEW, Deployment, Engagement
 from newroles.organisations.models import Trust
 from newroles.roles.models import Role
 from newroles.skillmix.forms import guided_defaults
@@ -372,7 +372,10 @@ def load_mapping_demo() -> dict[str, int]:
 
     plans = {t.pk: _Plan(t) for t in engaged}
     for trust in engaged:
-        phase = PHASE1_INTERVIEW if rng.random() < 0.8 else QUESTIONNAIRE
+        # The briefing: heads of HR or professional leads were interviewed in all 31 trusts. (The draw that once
+        # chose a questionnaire for some is kept, so every later draw, and so the rest of the demo, is unchanged.)
+        rng.random()
+        phase = PHASE1_INTERVIEW
         plans[trust.pk].phase1 = services.record_engagement(
             actor=policy.SYSTEM, trust=trust, phase=phase, status=COMPLETED, message=MESSAGE,
             date=_date_between(rng, dt.date(2023, 6, 1), dt.date(2024, 1, 31)),

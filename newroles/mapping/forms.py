@@ -106,11 +106,13 @@ class ResolveForm(NHSForm):
 
 
 class EngagementForm(NHSModelForm):
-    trust = forms.ModelChoiceField(queryset=Trust.objects.order_by("name"), empty_label="Choose a trust")
+    trust = forms.ModelChoiceField(
+        queryset=Trust.objects.order_by("name"), empty_label="Not a trust", required=False, label="Trust"
+    )
 
     class Meta:
         model = Engagement
-        fields = ["trust", "phase", "status", "date", "participant_post", "notes"]
+        fields = ["trust", "organisation", "phase", "status", "date", "participant_post", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"phase": "Which part of the study the engagement belongs to.", "status": ""}
 

@@ -282,7 +282,8 @@ ENGAGEMENT_STATUS_CHOICES = [
 
 
 class Engagement(models.Model):
-    """A contact with a trust in one phase of the study: the mapping exercise's own record.
+    """A contact with a trust, or with a body that is not a trust in the register (a national or regional body,
+    a provider outside the register), in one phase of the study: the mapping exercise's own record.
 
     Which trusts took part is research information: only researchers and administrators read the rows
     (`services.engagements_for`); everyone else sees counts, such as the coverage table. The participant
@@ -293,8 +294,14 @@ class Engagement(models.Model):
     change_rule = "researcher"
 
     trust = models.ForeignKey(
-        "organisations.Trust", on_delete=models.CASCADE, related_name="engagements", help_text="ODS code."
-    )
+        "organisations.Trust", null=True, blank=True, on_delete=models.CASCADE, related_name="engagements",
+        help_text="ODS code. Leave empty for an engagement with another organisation.",
+    )  # fmt: skip
+    # Phase 2 reflection groups and phase 3 case studies also involve bodies outside the trust register.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="engagements",
+        help_text="The organisation, when the engagement is not with a trust in the register.",
+    )  # fmt: skip
     phase = models.CharField(
         max_length=30, choices=PHASE_CHOICES, help_text="One of: " + ", ".join(k for k, _ in PHASE_CHOICES) + "."
     )
@@ -321,9 +328,12 @@ class Engagement(models.Model):
         indexes = [models.Index(fields=["phase", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.get_phase_display()} with {self.trust_id and self.trust.name}"
+        party = self.trust if self.trust_id else self.organisation if self.organisation_id else None
+        return f"{self.get_phase_display()} with {party.name if party else 'nobody'}"
 
     def clean(self) -> None:
+        if (self.trust_id is None) == (self.organisation_id is None):
+            raise ValidationError("Give either the trust or the other organisation the engagement was with.")
         if self.status == COMPLETED and self.date is None:
             raise ValidationError({"date": "Give the date a completed engagement took place."})
 

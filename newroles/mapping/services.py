@@ -208,9 +208,10 @@ def engagements_for(user: Any, qs: QuerySet[Engagement] | None = None) -> QueryS
 
 
 def record_engagement(
-    *, actor: Any, trust: Trust, phase: str, status: str = "planned", message: str = "", **fields: Any
+    *, actor: Any, trust: Trust | None, phase: str, status: str = "planned", message: str = "", **fields: Any
 ) -> Engagement:
-    """Record a contact with a trust in a study phase (researchers and admins; the system for the demo loader)."""
+    """Record a contact with a trust, or (trust None, `organisation` given) with another organisation, in a study
+    phase (researchers and admins; the system for the demo loader)."""
     engagement = Engagement(trust=trust, phase=phase, status=status, **fields)
     return create_row(actor, engagement, message=message)
 
@@ -272,7 +273,10 @@ def engagement_counts() -> list[dict[str, Any]]:
     """Trusts by engagement phase and status: the counts everyone may read."""
     counts = Counter(
         (row["phase"], row["status"])
-        for row in Engagement.objects.values("phase", "status", "trust_id").distinct().order_by()
+        for row in Engagement.objects.filter(trust__isnull=False)
+        .values("phase", "status", "trust_id")
+        .distinct()
+        .order_by()
     )
     return [
         {"phase": label, "counts": [counts[(key, status)] for status, _ in ENGAGEMENT_STATUS_CHOICES]}

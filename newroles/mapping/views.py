@@ -25,7 +25,7 @@ from newroles.audit.services import shown_history
 from newroles.lib import charts
 from newroles.lib.exports import download, file_response, table_bytes
 from newroles.lib.forms import form_copy
-from newroles.mapping import services
+from newroles.mapping import classifiers, services
 from newroles.mapping import staff_record as staff_record_services
 from newroles.mapping.filters import DeploymentFilter, EngagementFilter
 from newroles.mapping.forms import DeploymentForm, EngagementForm, ResolveForm
@@ -101,8 +101,14 @@ def _role_url(role: Role) -> str:
     return reverse("mapping:role", args=[role.slug])
 
 
-def _picture_charts(picture: services.Picture) -> list[dict[str, Any]]:
-    """The dashboard's charts, each with the table that carries the same numbers."""
+def _picture_charts(
+    picture: services.Picture,
+    classification: classifiers.KindSource | None = None,
+    switches: list[tuple[str, str]] | None = None,
+) -> list[dict[str, Any]]:
+    """The dashboard's charts, each with the table that carries the same numbers; the kinds chart shows
+    `classification` (another classification, such as the research team's) beside the rule's, and offers
+    `switches` (label, address) between them."""
     out = []
     if picture.roles_ranked:
         rows = [{"role": r.role.name, "trusts": r.trusts} for r in picture.roles_ranked]
@@ -128,23 +134,36 @@ def _picture_charts(picture: services.Picture) -> list[dict[str, Any]]:
             "rows": [[_cell(r.label, reverse("mapping:deployments") + f"?reason={r.key}"), _cell(r.count, numeric=True)]
                      for r in picture.reasons],
         })  # fmt: skip
+        # Another classification (the research team's), passed in by key, shows as a third series.
+        other = dict(classification.counts()) if classification else None
+        series = [("Intended", "intended"), ("Actual", "actual")]
+        if classification:
+            series.append((classification.label, "other"))
+
+        def value(k: Any, attr: str) -> int:
+            return other.get(k.key, 0) if attr == "other" and other is not None else getattr(k, attr)
+
         rows = [
-            {"kind": k.label, "which": which, "deployments": n}
+            {"kind": k.label, "which": label, "deployments": value(k, attr)}
             for k in picture.kinds
-            for which, n in (("Intended", k.intended), ("Actual", k.actual))
+            for label, attr in series
         ]
         out.append({
             "id": "kinds",
             "title": "Kinds of skill-mix change, intended and actual",
-            "intro": "Deployments intending each kind of change, and deployments where it was seen in practice.",
+            "intro": "Deployments intending each kind of change, and deployments where it was seen in practice."
+                     + (f" {classification.label}: deployments the research team classified with each kind."
+                        if classification else ""),
             "svg": charts.grouped_bar_chart(
-                rows, category="kind", series="which", value="deployments", series_order=["Intended", "Actual"],
-                colours=[charts.NHS_BLUE, charts.NHS_WARM_YELLOW], value_title="Deployments",
-                label="Grouped bar chart: kinds of skill-mix change, intended and actual"),
-            "headers": ["Kind of change", "Intended", "Actual"],
-            "rows": [[_cell(k.label), _cell(k.intended, numeric=True), _cell(k.actual, numeric=True)]
+                rows, category="kind", series="which", value="deployments", series_order=[s[0] for s in series],
+                colours=[charts.NHS_BLUE, charts.NHS_WARM_YELLOW, charts.NHS_AQUA_GREEN][: len(series)],
+                value_title="Deployments", label="Grouped bar chart: kinds of skill-mix change, intended and actual"
+                + (f", and {classification.label.lower()}" if classification else "")),
+            "headers": ["Kind of change", *[s[0] for s in series]],
+            "rows": [[_cell(k.label), *[_cell(value(k, attr), numeric=True) for _, attr in series]]
                      for k in picture.kinds],
             "definitions": [(KIND_LABELS[k], KIND_DEFINITIONS[k]) for k in KINDS],
+            "switches": switches or [],
         })  # fmt: skip
     if picture.newness:
         rows = [
@@ -189,6 +208,14 @@ def _map_audience(user: Any) -> tuple[Any, ...]:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     shade = "deployments" if request.GET.get("shade") == "deployments" else "coverage"
+    # Other classifications of the kinds of change (the research team's) the user may see, and the one asked for.
+    others = classifiers.available(request.user)
+    classification = next((c for c in others if c.key == request.GET.get("kinds")), None)
+    base = reverse("mapping:dashboard") + (f"?shade={shade}" if shade != "coverage" else "")
+    joiner = "&" if "?" in base else "?"
+    switches = [("The rule's classification only", base + "#chart-kinds")] + [
+        (f"Show {c.label.lower()} beside the rule's", f"{base}{joiner}kinds={c.key}#chart-kinds") for c in others
+    ]
 
     def build() -> dict[str, Any]:
         cov = services.coverage()
@@ -205,12 +232,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "picture": picture,
             "shade": shade,
             "tile_svg": tile_svg,
-            "charts": _picture_charts(picture),
+            "charts": _picture_charts(picture, classification, switches if others else None),
             "drift": sorted(picture.drift, key=lambda d: (d.trust.name, d.local_title)),
         }
 
     # The picture and its charts take most of a second at national scale: drawn once until the data changes.
-    context = until_change(("map-dashboard", shade, _map_audience(request.user)), build)
+    key = ("map-dashboard", shade, _map_audience(request.user), tuple(c.key for c in others),
+           classification.key if classification else "")  # fmt: skip
+    context = until_change(key, build)
     return render(request, "mapping/dashboard.html", context)
 
 
@@ -485,14 +514,26 @@ def engagements(request: HttpRequest) -> HttpResponse:
     }
     if is_researcher:
         filterset = EngagementFilter(
-            request.GET, queryset=services.engagements_for(request.user).select_related("trust__region")
+            request.GET,
+            queryset=services.engagements_for(request.user).select_related("trust__region", "organisation__region"),
         )
         qs = filterset.qs.order_by("trust__name", "phase", "date")
         if request.GET.get("format") in ("csv", "xlsx"):
-            headers = ["Trust ODS code", "Trust", "Region", "Phase", "Status", "Date", "Participant's post", "Notes"]
+            headers = [
+                "ODS code",
+                "Trust or organisation",
+                "Region",
+                "Phase",
+                "Status",
+                "Date",
+                "Participant's post",
+                "Notes",
+            ]
             rows = (
-                [e.trust.ods_code, e.trust.name, e.trust.region.name, e.get_phase_display(), e.get_status_display(),
-                 e.date, e.participant_post, e.notes]
+                [e.trust.ods_code if e.trust else e.organisation.ods_code,
+                 e.trust.name if e.trust else e.organisation.name,
+                 e.trust.region.name if e.trust else (e.organisation.region.name if e.organisation.region else ""),
+                 e.get_phase_display(), e.get_status_display(), e.date, e.participant_post, e.notes]
                 for e in qs
             )  # fmt: skip
             return download("engagements", headers, rows, request.GET["format"])

@@ -45,7 +45,7 @@ MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 FILES = "files"
 # Folders of uploads waiting for their import: deleted when the import ends, so never backed up.
-TRANSIENT_DIRS = ("workforce", "imports")
+TRANSIENT_DIRS = ("workforce", "imports", "evidence-review")  # the review of a transcript holds what was replaced
 CHUNK = 1024 * 1024
 BACKUP_PAGES = 1024  # SQLite pages (4 KiB) copied per step of the online backup
 BUSY_LIMIT_SECONDS = 120

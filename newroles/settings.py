@@ -310,6 +310,10 @@ SMALL_COUNT_THRESHOLD = 5
 
 # Costly map pages keep their figures and charts in each process until the next write (newroles.audit.cache).
 PAGE_CACHE = env_bool("NEWROLES_PAGE_CACHE", True)
+
+# The demo imports six months of synthetic staff record for fourteen trusts, so national, regional and trend
+# pages show real figures; the test suite turns it off (each demo load would cost ~15 s more).
+DEMO_STAFF_RECORD_BREADTH = env_bool("NEWROLES_DEMO_STAFF_RECORD_BREADTH", True)
 # Figures a costly page computed under one version of the data (`audit.cache`) are kept in each process and,
 # through files under var/cache, shared by the server's processes: one process draws the national map after
 # a change and the others read its drawing. Stale versions are never read (the key holds the version) and

@@ -16,4 +16,5 @@ from newroles.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
 DEBUG = False
+DEMO_STAFF_RECORD_BREADTH = False  # its own test (workforce/tests/test_demo_breadth.py) loads it small
 PAGE_CACHE = False  # test data made outside the services writes no change record; cache tests turn it on

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -111,9 +112,10 @@ def load_demo() -> list[Persona]:
     from newroles.workforce.demo import load_workforce_demo
 
     load_workforce_demo()  # staff record: two months of synthetic extracts for TAH and RXE, imported for real
-    from newroles.workforce.demo_breadth import load_breadth_demo
+    if settings.DEMO_STAFF_RECORD_BREADTH:
+        from newroles.workforce.demo_breadth import load_breadth_demo
 
-    load_breadth_demo()  # and six months for them and twelve more trusts, so national and trend pages have figures
+        load_breadth_demo()  # and six months for them and twelve more trusts, so national and trend pages have figures
     from newroles.mapping.notices_demo import load_notices_demo
 
     researcher, other = (User.objects.get(email=e) for e in ("researcher@demo.test", "other@demo.test"))

@@ -52,6 +52,7 @@ VARIABLES = [
     ("study_phase", "Study phase", "Text", "phase1_interview, phase1_questionnaire, phase2_reflection_group, "
      "phase3_case_study"),
     ("source_date", "Source date", "Date", "When the interview, group or observation took place"),
+    ("demo", "Demo data", "Boolean", "Demonstration material, not the study's"),
     ("post_category", "Post category", "Text", "The participant's post, by category"),
     ("organisation_kind", "Organisation kind", "Text", "The kind of organisation the participant works in"),
     ("consent_status", "Consent status", "Text", "Whether the participant's consent is recorded"),
@@ -154,6 +155,8 @@ class _Exporter:
         self.value(values, "source_kind", source.kind)
         self.value(values, "study_phase", source.phase)
         self.value(values, "source_date", source.date)
+        if source.is_demo:  # demo material stays labelled as demo wherever it goes
+            self.value(values, "demo", True)
         selections = []
         segments = Segment.objects.filter(paragraph__source=source).select_related("coder").prefetch_related("codes")
         offsets = {paragraph.pk: offset for paragraph, offset, _ in lines}

@@ -213,7 +213,7 @@ class _Importer:
         turns = [Turn(speaker, text) for _, _, speaker, text in lines]
         source = services.create_source(
             actor=self.actor, title=(qda.name or "Imported source")[:200], kind=kind, phase=phase, turns=turns,
-            date=date if hasattr(date, "isoformat") else None,
+            date=date if hasattr(date, "isoformat") else None, is_demo=values.get("Demo data") is True,
         )  # fmt: skip
         self.report.sources += 1
         paragraphs = list(Paragraph.objects.filter(source=source).order_by("index"))

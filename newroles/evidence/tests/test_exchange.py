@@ -120,12 +120,22 @@ def test_round_trip_into_an_empty_project_gives_the_same_codes_segments_and_code
     assert _segments() == segments_before
     (source,) = Source.objects.all()
     assert [(p.index, p.speaker, p.text) for p in source.paragraphs.all()] == paragraphs_before
-    assert (source.kind, source.phase) == ("interview", "phase1_interview")
+    assert (source.kind, source.phase, source.is_demo) == ("interview", "phase1_interview", False)
     assert report.sources == 1 and report.segments == 3 and report.memos == 3
     assert Memo.objects.filter(code__isnull=False).get().text == "Shortages everywhere."
     assert Segment.objects.get(summary="Shortages").memos.get().text == "Said first."
     assert report.coders == ["2 of this product's coders recognised and kept."]
     assert any("1 cases" in line for line in report.not_imported)  # the participant J1 is not re-created
+
+
+def test_demo_sources_stay_labelled_as_demo(rita, admin_user):
+    from newroles.evidence.demo import load_evidence_demo
+
+    load_evidence_demo(researcher=rita, second_coder=admin_user)
+    data = exchange.export_bytes(rita, "qdpx")
+    _empty_the_project(rita)
+    exchange.import_project(rita, data, "demo.qdpx")
+    assert Source.objects.count() == 6 and all(s.is_demo for s in Source.objects.all())
 
 
 def test_import_into_a_project_with_codes_makes_a_new_codebook_version(coded, rita):

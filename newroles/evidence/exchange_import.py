@@ -47,6 +47,8 @@ from newroles.mapping.models import PHASE1_INTERVIEW, PHASE_CHOICES
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _CODER = re.compile(r"^Coder (\d+)$")
+# A participant code as speaker ("2-F: ..."), which the transcript rule (a name-like label) does not take.
+_CODE_SPEAKER = re.compile(r"^\s*(?P<speaker>[A-Za-z0-9][A-Za-z0-9&\-]{0,19}):\s+(?P<text>\S.*)$")
 _KINDS = {key for key, _ in Source.KIND_CHOICES}
 _PHASES = {key for key, _ in PHASE_CHOICES}
 DEFAULT_COLOUR = "#005EB8"
@@ -112,7 +114,7 @@ def split_lines(text: str) -> list[tuple[int, int, str, str]]:
         line = text[position:end]
         if line.strip():
             start, speaker = position, ""
-            said = _SPEAKER_LINE.match(line)
+            said = _SPEAKER_LINE.match(line) or _CODE_SPEAKER.match(line)
             if said and len(said["speaker"].split()) <= 4:
                 speaker, start = said["speaker"].strip(), position + said.start("text")
             else:

@@ -132,10 +132,15 @@ def test_demo_sources_stay_labelled_as_demo(rita, admin_user):
     from newroles.evidence.demo import load_evidence_demo
 
     load_evidence_demo(researcher=rita, second_coder=admin_user)
+    paragraphs = sorted(Paragraph.objects.values_list("speaker", "text"))
+    segments = _segments()
+    assert ("2-F",) in {(speaker,) for speaker, _ in paragraphs}  # a speaker the transcript rule would not take
     data = exchange.export_bytes(rita, "qdpx")
     _empty_the_project(rita)
     exchange.import_project(rita, data, "demo.qdpx")
     assert Source.objects.count() == 6 and all(s.is_demo for s in Source.objects.all())
+    assert sorted(Paragraph.objects.values_list("speaker", "text")) == paragraphs
+    assert _segments() == segments
 
 
 def test_import_into_a_project_with_codes_makes_a_new_codebook_version(coded, rita):

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from newroles.evidence.models import (
@@ -41,6 +42,21 @@ class LocalNameForm(forms.ModelForm):
     class Meta:
         model = LocalName
         fields = ["kind", "name"]
+
+
+class RefiImportForm(forms.Form):
+    """A REFI-QDA project or codebook from NVivo, ATLAS.ti, MAXQDA, QualCoder or this product."""
+
+    file = forms.FileField(label="REFI-QDA file", help_text="A project (.qdpx) or a codebook (.qdc).")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".qdpx", ".qdc")):
+            raise forms.ValidationError("Choose a .qdpx project or a .qdc codebook.")
+        limit = settings.MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+        return upload
 
 
 class UploadForm(forms.Form):

@@ -222,14 +222,15 @@ def seed_codebook(*, actor: Any) -> Codebook:
     return book
 
 
-def new_codebook_version(*, actor: Any, title: str = "", note: str = "") -> Codebook:
-    """A new version copying every code of the current one (hierarchy, colours, keys)."""
+def new_codebook_version(*, actor: Any, title: str = "", note: str = "", copy: bool = True) -> Codebook:
+    """A new version copying every code of the current one (hierarchy, colours, keys); empty when not `copy`
+    (an imported REFI-QDA codebook brings its own codes)."""
     require_researcher(actor)
     with transaction.atomic():
         last = current_codebook()
         book = create_row(actor, Codebook(version=(last.version + 1) if last else 1,
                                           title=title or (last.title if last else "Codebook"), note=note))  # fmt: skip
-        if last is None:
+        if last is None or not copy:
             return book
         copies: dict[int | None, Code | None] = {None: None}
         level = list(last.codes.filter(parent=None))
@@ -264,9 +265,17 @@ def code_with_descendants(code: Code) -> list[Code]:
 
 
 def code_segment(
-    *, actor: Any, paragraph: Paragraph, start: int, end: int, codes: Sequence[Code], summary: str = ""
+    *,
+    actor: Any,
+    paragraph: Paragraph,
+    start: int,
+    end: int,
+    codes: Sequence[Code],
+    summary: str = "",
+    coder: Any = None,
 ) -> Segment:
-    """Code a span of a paragraph with one or more codable codes, as the acting coder."""
+    """Code a span of a paragraph with one or more codable codes, as the acting coder (or, for an imported
+    coding, as the `coder` the file names)."""
     require_researcher(actor)
     if not codes:
         raise ValidationError({"codes": "Choose at least one code."})
@@ -274,7 +283,8 @@ def code_segment(
     if headings:
         raise ValidationError({"codes": f"{', '.join(headings)}: a heading, not a code to apply."})
     with transaction.atomic():
-        segment = create_row(actor, Segment(paragraph=paragraph, start=start, end=end, coder=actor, summary=summary))
+        segment = create_row(actor, Segment(paragraph=paragraph, start=start, end=end, coder=coder or actor,
+                                              summary=summary))  # fmt: skip
         update_row(actor, segment, {"codes": list(codes)})
     return segment
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newroles.evidence import analysis_views, views
+from newroles.evidence import analysis_views, exchange_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -27,4 +27,7 @@ urlpatterns = [
     path("evidence/case-studies/<int:pk>/", analysis_views.case_study, name="case_study"),
     path("evidence/deployments/<int:pk>/classify/", analysis_views.classify, name="classify"),
     path("evidence/classifications/", analysis_views.classifications, name="classifications"),
+    path("evidence/exchange/project.qdpx", exchange_views.export, {"fmt": "qdpx"}, name="export_project"),
+    path("evidence/exchange/codebook.qdc", exchange_views.export, {"fmt": "qdc"}, name="export_codebook"),
+    path("evidence/exchange/import/", exchange_views.import_file, name="import_refi"),
 ]

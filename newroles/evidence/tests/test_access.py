@@ -53,13 +53,17 @@ def urls(w: dict) -> list[tuple[str, str]]:
         ("get", reverse("evidence:case_study", args=[w["case"].pk])),
         ("get", reverse("evidence:classify", args=[w["deployment"].pk])),
         ("get", reverse("evidence:classifications")),
+        ("get", reverse("evidence:export_project")),
+        ("get", reverse("evidence:export_codebook")),
+        ("get", reverse("evidence:import_refi")),
+        ("post", reverse("evidence:import_refi")),
     ]
 
 
 def test_every_route_is_listed() -> None:
     from newroles.evidence.urls import urlpatterns
 
-    assert len(urlpatterns) == 23  # a new route must be added to urls() above
+    assert len(urlpatterns) == 26  # a new route must be added to urls() above
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "eve", "charlie", "nadia", "olive"])

@@ -18,12 +18,14 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newroles.accounts import policy
 from newroles.accounts.models import User
-from newroles.evidence import analysis, services
+from newroles.evidence import analysis, exchange, services
 from newroles.evidence.models import Participant
+from newroles.evidence.refi import RefiError
 from newroles.lib import exports
 
 
@@ -89,15 +91,8 @@ class Command(BaseCommand):
         ids = services.withdraw_consent(actor=actor, participant=participant, on=opts["on"])
         self.stdout.write(f"Participant {participant.code}'s material was deleted; {len(ids)} quotes withdrawn.")
 
-    def _exchange(self) -> Any:
-        try:
-            from newroles.evidence import exchange
-        except ImportError as exc:
-            raise CommandError(f"The REFI-QDA exchange is not available in this installation ({exc}).") from exc
-        return exchange
-
     def do_export(self, actor: User, opts: dict[str, Any]) -> None:
-        data = self._exchange().export_project(fmt=opts["format"])
+        data = exchange.export_bytes(actor, opts["format"])
         opts["output"].write_bytes(data)
         self.stdout.write(f"Wrote {opts['output']} ({len(data)} bytes).")
 
@@ -105,5 +100,10 @@ class Command(BaseCommand):
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
-        report = self._exchange().import_file(actor=actor, filename=path.name, data=path.read_bytes())
+        try:
+            report = exchange.import_project(actor, path.read_bytes(), path.name)
+        except RefiError as exc:
+            raise CommandError(f"{path.name} was refused and nothing was imported: {exc}") from exc
+        except ValidationError as exc:
+            raise CommandError(f"{path.name}: nothing was imported: {'; '.join(exc.messages)}") from exc
         self.stdout.write(str(report))

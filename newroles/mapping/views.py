@@ -558,7 +558,9 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Engagement recorded.")
+            # Named, because the list is long and the new engagement may be on another of its pages.
+            who = form.cleaned_data.get("trust") or form.cleaned_data.get("organisation")
+            messages.success(request, f"Engagement with {who.name} recorded." if who else "Engagement recorded.")
             return redirect("mapping:engagements")
     return render(request, "mapping/engagement_form.html", {"form": form, "engagement": None})
 

@@ -47,9 +47,9 @@ def test_the_page_shows_each_empty_section_rather_than_leaving_it_out(nadia) -> 
     assert "No staff-record extract has been imported yet." in html
 
 
-def test_quotes_and_case_studies_are_empty_while_the_evidence_app_is_absent() -> None:
-    assert sources.evidence_installed() is False
-    assert sources.quotes() == [] and sources.case_studies() == []
+def test_quotes_come_from_the_evidence_app_and_only_once_published() -> None:
+    assert sources.evidence_installed() is True
+    assert sources.quotes() == [] and sources.case_studies() == []  # nothing published yet
 
 
 def test_the_demo_gives_the_published_figures_in_json_and_in_the_pdf() -> None:
@@ -69,10 +69,14 @@ def test_the_demo_gives_the_published_figures_in_json_and_in_the_pdf() -> None:
     assert data["kinds"]["none_reported"] == ["Diversification"]
     assert data["meta"]["demo"] is True
 
-    # Every section that the demo fills has its figures; only the evidence app's are still to come.
+    # Every section that the demo fills has its figures; the demo's evidence publishes one of the briefing's
+    # quotes (the others are coded but not published, so they stay with the research team).
     for key, _ in SECTIONS:
-        if key not in ("quotes", "case_studies"):
+        if key != "case_studies":
             assert not data[key]["empty"], key
+    published = [q for theme in data["quotes"]["themes"] for q in theme["quotes"]]
+    assert len(published) == data["quotes"]["count"] == 1
+    assert published[0]["attribution"]
 
     # The demo fills every section of Sheffield's profile (for its members) and of a role's profile too.
     sheffield = Trust.objects.get(ods_code="TAH")

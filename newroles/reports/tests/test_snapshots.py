@@ -104,8 +104,11 @@ def test_the_signal_receiver_redacts_as_the_system(rita) -> None:  # type: ignor
     assert snapshot.redacted_quotes == [7]
 
 
-def test_the_receiver_is_not_connected_while_the_evidence_app_is_absent() -> None:
-    assert signals.connect_evidence() is False
+def test_the_receiver_listens_to_the_evidence_apps_withdrawals() -> None:
+    from newroles.evidence.signals import participant_withdrawn
+
+    assert signals.connect_evidence() is True
+    assert participant_withdrawn.has_listeners()
 
 
 def test_the_snapshot_list_offers_the_newest_against_the_one_before(rita, olive) -> None:  # type: ignore[no-untyped-def]

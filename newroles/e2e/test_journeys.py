@@ -146,10 +146,13 @@ def test_a_title_decided_in_the_staff_record_is_matched_on_the_map(page_as):
     walk.step("home")
     walk.click(f"Open {TAH}")
     walk.click("New roles on the map")
-    main = walk.step("trust on the map", heading=TAH, sees=("Recovery Navigator",))
-    # Decided on the staff record's titles page just before: it was the trust's one title the map could not
-    # match, so the map has nothing left to resolve.
-    assert "Resolve the titles" not in main
+    walk.step("trust on the map", heading=TAH, sees=("Recovery Navigator",))
+    # Decided on the staff record's titles page just before: the map no longer asks about it (other journeys
+    # may have left titles of their own to resolve).
+    if page.locator("main").get_by_role("link", name="Resolve the titles").count():
+        walk.click("Resolve the titles")
+        main = walk.step("the map's titles", heading="Titles to resolve")
+        assert "Recovery Navigator" not in main
 
 
 def _csv_header(download) -> list[str]:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newroles.mapping import change_views, notice_views, views
+from newroles.mapping import change_views, engagement_views, notice_views, views
 
 app_name = "mapping"
 urlpatterns = [
@@ -20,10 +20,10 @@ urlpatterns = [
     path("skill-mix/deployments/<int:pk>/", change_views.deployment_shifts, name="deployment_shifts"),
     path("skill-mix/deployments/<int:pk>/<str:which>/", change_views.shift_start, name="shift_start"),
     path("skill-mix/deployments/<int:pk>/<str:which>/<str:step>/", change_views.shift_step, name="shift_step"),
-    path("map/engagements/", views.engagements, name="engagements"),
-    path("map/engagements/add/", views.engagement_create, name="engagement_create"),
-    path("map/engagements/<int:pk>/edit/", views.engagement_edit, name="engagement_edit"),
-    path("map/engagements/<int:pk>/delete/", views.engagement_delete, name="engagement_delete"),
+    path("map/engagements/", engagement_views.engagements, name="engagements"),
+    path("map/engagements/add/", engagement_views.engagement_create, name="engagement_create"),
+    path("map/engagements/<int:pk>/edit/", engagement_views.engagement_edit, name="engagement_edit"),
+    path("map/engagements/<int:pk>/delete/", engagement_views.engagement_delete, name="engagement_delete"),
     # Notices from national and regional curators to trusts.
     path("notices/", notice_views.notice_list, name="notices"),
     path("notices/add/", notice_views.notice_create, name="notice_create"),

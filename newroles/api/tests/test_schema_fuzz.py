@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -23,7 +26,20 @@ EXAMPLES = 4
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-def test_generated_requests_find_no_server_error_and_no_response_outside_the_schema(world: World) -> None:
+@pytest.fixture
+def connection_kept() -> Any:
+    """Keep the test's database connection through each request, as Django's test client does: the WSGI
+    application closes it as a request starts and finishes, which on PostgreSQL ends the test's transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_generated_requests_find_no_server_error_and_no_response_outside_the_schema(
+    world: World, connection_kept: None
+) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     headers = {"Authorization": f"Bearer {world.tokens['editor']}"}
     operations = [result.ok() for result in schema.get_all_operations()]

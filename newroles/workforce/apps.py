@@ -17,6 +17,9 @@ class WorkforceConfig(AppConfig):
 
         # The worker's minute sweep fails imports whose process died and deletes their uploads.
         from newroles.imports.health import register_sweep
-        from newroles.workforce import runs
+        from newroles.workforce import recount_jobs, runs
 
         register_sweep("workforce", runs.sweep)
+        # ...and recounts every trust whose months were counted under an older catalogue (a role edited,
+        # a new normaliser deployed), with the progress the staff-record pages show.
+        register_sweep("workforce-recount", recount_jobs.sweep)

@@ -51,6 +51,12 @@ def catalogue_version(roles: list[dict[str, Any]], codes: dict[str, pure.Occupat
     return _digest([pure.NORMALISER_VERSION, words, roles, sorted((k, list(v)) for k, v in codes.items())])
 
 
+def current_catalogue_version() -> str:
+    """The catalogue version as it stands now (reads the catalogue and the occupation codes)."""
+    by_trust = titles.Normalisers()
+    return catalogue_version(by_trust.roles, by_trust.codes)
+
+
 def decision_version(trust: Trust, by_trust: titles.Normalisers) -> str:
     """The version of a trust's own titles (its aliases and "not a new role" decisions)."""
     not_new = by_trust.not_new(trust) if by_trust.not_new is not None else ()

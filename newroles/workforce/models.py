@@ -103,6 +103,10 @@ class ExtractImport(models.Model):
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="Last sign of life of the process running it; stale means abandoned."
     )
+    counted_under = models.CharField(
+        max_length=40, blank=True,
+        help_text="The catalogue version (workforce.memory) its titles waiting for review were last matched under.",
+    )  # fmt: skip
     # the preview is values from the file: never in the audit
     audit_exclude = ("stage", "progress", "preview", "heartbeat_at")
 
@@ -373,3 +377,51 @@ class TitleAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title or '(no title)'}: {self.slug or 'no role'}"
+
+
+class Recount(models.Model):
+    """Matching every trust's stored titles again after the catalogue changed, run by the background worker.
+
+    A change to the catalogue (an alias approved or withdrawn, a role edited, a new normaliser version)
+    changes `memory.catalogue_version`; every trust whose current months were counted under another version
+    is recounted, one trust at a time, and this row carries the progress the pages show. Derived data
+    written by the system alone; it names trusts by count only.
+    """
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STATUS_CHOICES = [(QUEUED, "Waiting to start"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+    change_rule = "system"  # written by the recount service and the worker, never by a person
+
+    reason = models.CharField(max_length=300)
+    catalogue_version = models.CharField(max_length=40, help_text="The version it brings every trust to.")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    trusts_total = models.PositiveIntegerField(default=0)
+    trusts_done = models.PositiveIntegerField(default=0)
+    titles_changed = models.PositiveIntegerField(default=0)
+    months_changed = models.PositiveIntegerField(default=0)
+    staff_moved = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    audit_exclude = ("progress", "heartbeat_at")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Recount: {self.reason}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workforce:recount", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.DONE, self.FAILED)

@@ -84,10 +84,16 @@ def needs_review(match: Any) -> bool:
 
 
 def replace_month(
-    obj: ExtractImport, aggregated: p.Aggregated, code: str, actor: Any, extra: dict[str, Any] | None = None
+    obj: ExtractImport,
+    aggregated: p.Aggregated,
+    code: str,
+    actor: Any,
+    extra: dict[str, Any] | None = None,
+    *,
+    counted_under: str = "",
 ) -> None:
     """Replace the trust's month with this import's aggregates (the rows of trust code `code`; "" for a
-    one-trust extract). Must run inside a transaction."""
+    one-trust extract), matched under catalogue version `counted_under`. Must run inside a transaction."""
     titles = aggregated.titles.filter(pl.col(p.TRUST_CODE) == code)
     cells = aggregated.cells.filter(pl.col(p.TRUST_CODE) == code)
     previous = _retire_previous(obj, actor)
@@ -95,7 +101,7 @@ def replace_month(
     cells, titles = _with_answers(cells, titles, answers)
     db_ids = _write_titles(obj, titles, aggregated.matches, aggregated.recalled)
     counted = _write_counts(obj, cells, db_ids)
-    _record_import(obj, aggregated, code, titles, counted, previous, actor, extra or {})
+    _record_import(obj, aggregated, code, titles, counted, previous, actor, {**(extra or {})}, counted_under)
 
 
 def _retire_previous(obj: ExtractImport, actor: Any) -> list[ExtractImport]:
@@ -230,6 +236,7 @@ def _record_import(
     previous: list[ExtractImport],
     actor: Any,
     extra: dict[str, Any],
+    counted_under: str,
 ) -> None:
     """The one audit record for the aggregate rows: the import's own change, with the counts it wrote."""
     problems = aggregated.problems.get(code, p.TrustProblems())
@@ -253,7 +260,7 @@ def _record_import(
     update_row(
         actor, obj,
         {"status": ExtractImport.DONE, "is_current": True, "summary": summary, "finished_at": timezone.now(),
-         "progress": 100, "error": ""},
+         "progress": 100, "error": "", "counted_under": counted_under},
         message=(f"staff-record {month_label(obj.month)}: {problems.rows:,} rows read into {titles.height:,} titles "
                  f"and {counted.height:,} counts (aggregate rows written in bulk)"),
     )  # fmt: skip

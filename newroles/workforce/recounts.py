@@ -18,7 +18,8 @@ from newroles.lib.bands import AFC_BANDS, band_index
 from newroles.organisations.models import Trust
 from newroles.workforce import pipeline as p
 from newroles.workforce.counts import current_imports
-from newroles.workforce.models import ExtractTitle, StaffCount, month_label
+from newroles.workforce.memory import current_catalogue_version
+from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount, month_label
 from newroles.workforce.month import role_bands, write_figures
 from newroles.workforce.normalisers import normaliser_for
 
@@ -38,6 +39,7 @@ def recount(*, actor: Any, trust: Trust, reason: str = "recount") -> RecountResu
     import was counted under its role alone, and keeps that role until the month is imported again.
     """
     normaliser = normaliser_for(trust)
+    version = current_catalogue_version()
     result = RecountResult()
     imports = {i.month: i for i in current_imports(trust)}
     roles = role_bands()
@@ -94,6 +96,11 @@ def recount(*, actor: Any, trust: Trust, reason: str = "recount") -> RecountResu
                     message=f"recounted {month_label(month)}: {len(changed)} title(s) changed ({reason})"[:500],
                 )  # fmt: skip
                 write_figures(obj, actor)
+        # The trust's months now rest on this catalogue: the recount job (recount_jobs) skips them until it
+        # changes again. A derived marker, covered by the records above and the job's own row.
+        ExtractImport.objects.filter(trust=trust, is_current=True).exclude(counted_under=version).update(
+            counted_under=version
+        )
     return result
 
 

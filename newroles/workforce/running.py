@@ -107,7 +107,9 @@ def run_import(
         reporter(0.8, "Saving the counts")
         with batch(), transaction.atomic():
             learned = memory.save()
-            replace_month(obj, aggregated, "", actor, memory_figures(memory, learned))
+            replace_month(
+                obj, aggregated, "", actor, memory_figures(memory, learned), counted_under=memory.catalogue_version
+            )
             reporter(0.95, "Updating the map")
             write_figures(obj, actor)
         reporter(1.0, "Done")
@@ -206,7 +208,7 @@ def run_national_import(
                 ),
                 message="national staff-record extract",
             )  # fmt: skip
-            replace_month(obj, aggregated, code, actor, figures)
+            replace_month(obj, aggregated, code, actor, figures, counted_under=memory.catalogue_version)
             write_figures(obj, actor)
             result.imports.append(obj)
     reporter(1.0, "Done")

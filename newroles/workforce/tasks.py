@@ -13,8 +13,8 @@ from django_tasks import task
 
 from newroles.accounts import policy
 from newroles.imports.health import keep_alive, sweep_all
+from newroles.workforce import recount_jobs
 from newroles.workforce.models import ExtractImport
-from newroles.workforce.recounts import recount_all
 from newroles.workforce.running import run_queued_import
 
 
@@ -33,12 +33,14 @@ def run_extract_import(extract_import_id: int) -> str:
 
 
 @task()
-def recount_trusts() -> int:
-    """Recount every trust's staff-record titles after a national catalogue change."""
-    return recount_all(actor=policy.SYSTEM)
+def run_recount(recount_id: int) -> str:
+    """Recount every trust whose months were counted under an older catalogue; the pages poll its progress."""
+    return recount_jobs.run(recount_id).status
 
 
-def recount_after_catalogue_change(sender: Any, **kwargs: Any) -> None:
+def recount_after_catalogue_change(sender: Any, *, alias: Any = None, actor: Any = None, **kwargs: Any) -> None:
     """A curator approved a national alias (`roles.signals.national_alias_approved`): recount every trust
     in the background, as the title may now mean a role at any of them."""
-    recount_trusts.enqueue()
+    title = getattr(alias, "title", "")
+    recount_jobs.start_recount(reason=f"national alias '{title}' approved" if title else "national alias approved",
+                               actor=actor or policy.SYSTEM)  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newroles.workforce import crosswalk_views, views, views_trends
+from newroles.workforce import crosswalk_views, views, views_recounts, views_trends
 
 app_name = "workforce"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("workforce/national/quality/", views.national_quality, name="national_quality"),
     path("workforce/national/trends/", views_trends.national_trends, name="national_trends"),
     path("workforce/catalogue-proposals/", views.aliases, name="aliases"),
+    path("workforce/recounts/<int:pk>/", views_recounts.recount, name="recount"),
+    path("workforce/recounts/<int:pk>/progress/", views_recounts.recount_progress, name="recount_progress"),
     path("workforce/coding-proposal/", crosswalk_views.coding_crosswalk, name="crosswalk"),
     path("workforce/<str:ods_code>/", views.trust, name="trust"),
     path("workforce/<str:ods_code>/import/", views.upload, name="upload"),

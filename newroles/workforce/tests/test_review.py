@@ -13,7 +13,7 @@ from newroles.conftest import client_for
 from newroles.roles import aliases
 from newroles.roles.models import Role, RoleAlias
 from newroles.workforce import services
-from newroles.workforce.models import ExtractImport, ExtractTitle, StaffCount, TitleDecision
+from newroles.workforce.models import ExtractImport, ExtractTitle, Recount, StaffCount, TitleDecision
 from newroles.workforce.normalisers import normaliser_for
 from newroles.workforce.tests.conftest import APRIL, post, rows_of
 
@@ -148,7 +148,9 @@ def test_deciding_through_the_page(sheffield, alice, review_import) -> None:
     assert proposal.status == RoleAlias.PROPOSED and proposal.source == "proposed by TAH"
 
 
-def test_a_proposal_matches_nothing_until_a_curator_approves_it(sheffield, rotherham, eve, rita, run_import) -> None:
+def test_a_proposal_matches_nothing_until_a_curator_approves_it(
+    sheffield, rotherham, eve, rita, run_import, django_capture_on_commit_callbacks
+) -> None:
     run_import(sheffield, rows_of(*REVIEW_ROWS))
     theirs = run_import(rotherham, rows_of((3, post("Recovery Navigator"))))
     stv = Role.objects.get(slug="support_time_recovery_worker")
@@ -160,11 +162,14 @@ def test_a_proposal_matches_nothing_until_a_curator_approves_it(sheffield, rothe
     proposal = RoleAlias.objects.get(trust__isnull=True, normalised="recovery navigator")
     page = client_for(rita).get(reverse("workforce:aliases")).content.decode()
     assert "‘Recovery navigator’" in page and "proposed by TAH" in page
-    client_for(rita).post(reverse("workforce:aliases"), {"alias": proposal.pk, "action": "approve"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(rita).post(reverse("workforce:aliases"), {"alias": proposal.pk, "action": "approve"})
     proposal.refresh_from_db()
     assert proposal.status == RoleAlias.APPROVED
-    # Approval recounts every trust (the background task runs at once in tests).
+    # Approval queues a recount of every trust, once it commits (the background task runs at once in tests).
     assert ExtractTitle.objects.get(extract=theirs).role == stv
+    job = Recount.objects.get()
+    assert job.status == Recount.DONE and job.reason == "national alias 'Recovery navigator' approved"
 
 
 def test_a_curator_rejects_a_proposal(eve, rita, sheffield, review_import) -> None:

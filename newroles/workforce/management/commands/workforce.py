@@ -2,7 +2,7 @@
 
     newroles workforce import FILE --trust ODS --month YYYY-MM [--map HEADER=field ...]
     newroles workforce import FILE --trust ALL --month YYYY-MM   (a national extract with a trust code column)
-    newroles workforce recount [--trust ODS]
+    newroles workforce recount [--trust ODS | --stale]
     newroles workforce sweep            (fail imports whose process died, delete their uploads and uploads
                                          abandoned for a day; the worker does this every minute)
     newroles workforce cleanup          (the same as sweep; its older name)
@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newroles.accounts import policy
 from newroles.organisations.models import Trust
-from newroles.workforce import runs, services
+from newroles.workforce import recount_jobs, runs, services
 from newroles.workforce.extract import ExtractError, open_extract
 from newroles.workforce.importers import EXTRACT, NATIONAL_EXTRACT
 from newroles.workforce.models import ExtractImport, month_label
@@ -47,6 +47,10 @@ class Command(BaseCommand):
         imp.add_argument("--no-progress", action="store_true", help="No progress bar (for logs).")
         rec = subcommands.add_parser("recount", help="Match stored titles again after catalogue changes.")
         rec.add_argument("--trust", metavar="ODS", help="Only this trust (default: every trust with data).")
+        rec.add_argument(
+            "--stale", action="store_true",
+            help="Only trusts whose months were counted under an older catalogue, as the worker does.",
+        )  # fmt: skip
         for name in ("sweep", "cleanup"):
             subcommands.add_parser(
                 name, help="Fail imports whose process died and delete their uploads, and uploads abandoned a day."
@@ -182,6 +186,14 @@ class Command(BaseCommand):
                 raise CommandError(f"No trust with ODS code {opts['trust']!r}.")
             result = services.recount(actor=policy.SYSTEM, trust=trust, reason="recount from the command line")
             self.stdout.write(f"{trust.ods_code}: {result.titles_changed:,} title(s) changed.")
+        elif opts.get("stale"):
+            job = recount_jobs.start_recount(reason="recount from the command line", enqueue=False)
+            if job is None:
+                self.stdout.write("Every trust's months are counted under the current catalogue.")
+                return
+            job = recount_jobs.run(job.pk)
+            self.stdout.write(f"{job.trusts_done} trust(s): {job.titles_changed:,} title(s) changed in "
+                              f"{job.months_changed} month(s) ({job.get_status_display().lower()}).")  # fmt: skip
         else:
             changed = services.recount_all(actor=policy.SYSTEM)
             self.stdout.write(f"{changed:,} title(s) changed.")

@@ -75,7 +75,8 @@ def update_map(obj: ExtractImport, figures: dict[int, dict[str, Any]], actor: An
         return outcome  # an older month re-imported: the map shows the latest month's figures
     as_of = month_end(month)
     deployments = defaultdict(list)
-    for d in Deployment.objects.filter(trust=trust, role__isnull=False):
+    # The trust and role come with each row: the audit names every row it records (its __str__).
+    for d in Deployment.objects.filter(trust=trust, role__isnull=False).select_related("trust", "role"):
         deployments[d.role_id].append(d)
     for role_id, r in figures.items():
         own = deployments.get(role_id, [])
@@ -95,7 +96,7 @@ def update_map(obj: ExtractImport, figures: dict[int, dict[str, Any]], actor: An
     ).values_list("role_id", "title", "headcount"):
         if headcount > examples.get(role_id, (-1, ""))[0]:
             examples[role_id] = (headcount, title)
-    suggestions = {s.role_id: s for s in StaffRecordSuggestion.objects.filter(trust=trust)}
+    suggestions = {s.role_id: s for s in StaffRecordSuggestion.objects.filter(trust=trust).select_related("role")}
     for role_id, role in new_roles.items():
         if deployments.get(role_id):
             continue

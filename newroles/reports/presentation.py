@@ -189,60 +189,57 @@ def kinds_chart(section: Mapping[str, Any], *, chart_id: str = "kinds", rule: bo
     )
 
 
+def _percent_chart(
+    chart_id: str,
+    title: str,
+    drawn: list[dict[str, Any]],
+    *,
+    category: str,
+    value_title: str,
+    colour: str,
+    label: str,
+    summary: str,
+    headers: list[str],
+    table: list[list[Any]],
+) -> Chart:
+    """A bar chart of shares out of 100, one bar per drawn row, with its table (first column text)."""
+    svg = charts.bar_chart(
+        drawn, category=category, value="percent", value_title=value_title, maximum=100, colour=colour, label=label
+    )
+    return Chart(chart_id, title, svg, summary, headers, table, [False] + [True] * (len(headers) - 1))
+
+
 def readiness_chart(section: Mapping[str, Any], *, chart_id: str = "readiness") -> Chart:
     rows = section["factors"]
     drawn = [{"factor": r["title"], "percent": r["share"]} for r in rows if r["share"] is not None]
-    svg = charts.bar_chart(
-        drawn,
-        category="factor",
-        value="percent",
-        value_title="% of checked deployments",
-        maximum=100,
-        colour=charts.NHS_DARK_BLUE,
-        label="Bar chart: implementation factors by share of checked deployments where unmet",
-    )
     summary = (
         f"{drawn[0]['factor']} is most often unmet ({drawn[0]['percent']}% of checked deployments)."
         if drawn
         else "No factor's share can be shown."
     )
-    return Chart(
-        chart_id,
-        "Implementation factors most often unmet",
-        svg,
-        summary,
-        ["Factor", "Unmet", "Checked", "% unmet"],
-        [[r["title"], r["unmet"], r["checked"], "" if r["share"] is None else r["share"]] for r in rows],
-        [False, True, True, True],
-    )
+    return _percent_chart(
+        chart_id, "Implementation factors most often unmet", drawn, category="factor",
+        value_title="% of checked deployments", colour=charts.NHS_DARK_BLUE,
+        label="Bar chart: implementation factors by share of checked deployments where unmet", summary=summary,
+        headers=["Factor", "Unmet", "Checked", "% unmet"],
+        table=[[r["title"], r["unmet"], r["checked"], "" if r["share"] is None else r["share"]] for r in rows],
+    )  # fmt: skip
 
 
 def costs_chart(section: Mapping[str, Any]) -> Chart:
     rows = section["costs"]
     drawn = [{"cost": r["label"], "percent": r["percent"]} for r in _drawn(rows, "percent")]
-    svg = charts.bar_chart(
-        drawn,
-        category="cost",
-        value="percent",
-        value_title="% of funded deployments",
-        maximum=100,
-        colour=charts.NHS_AQUA_GREEN,
-        label="Bar chart: how often funding covers each cost",
-    )
     summary = (
         f"Funding covers {drawn[0]['cost'].lower()} least often ({drawn[0]['percent']}% of funded deployments)."
         if drawn
         else "The costs' coverage cannot be shown."
     )
-    return Chart(
-        "costs",
-        "Costs funding covers",
-        svg,
-        summary,
-        ["Cost", "Covered", "Not covered", "% covered"],
-        [[r["label"], r["covered"], r["not_covered"], r["percent"]] for r in rows],
-        [False, True, True, True],
-    )
+    return _percent_chart(
+        "costs", "Costs funding covers", drawn, category="cost", value_title="% of funded deployments",
+        colour=charts.NHS_AQUA_GREEN, label="Bar chart: how often funding covers each cost", summary=summary,
+        headers=["Cost", "Covered", "Not covered", "% covered"],
+        table=[[r["label"], r["covered"], r["not_covered"], r["percent"]] for r in rows],
+    )  # fmt: skip
 
 
 def deployed_map(section: Mapping[str, Any], role_name: str) -> Chart:

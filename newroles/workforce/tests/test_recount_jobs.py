@@ -139,3 +139,11 @@ def test_the_command_line_recounts_the_stale_trusts(sheffield, run_import: Calla
     call_command("workforce", "recount", "--stale", stdout=out)
     assert "counted under the current catalogue" in out.getvalue()
     assert Recount.objects.get().requested_by is None  # run as the system
+
+
+def test_a_role_edit_makes_the_months_stale_until_recounted(sheffield, run_import: Callable, rita) -> None:
+    run_import(sheffield, rows_of(*FEW))
+    roles.save_role(actor=rita, slug="peer_support_worker", name="Peer support worker (lived experience)")
+    assert recount_jobs.stale_trusts() == [sheffield]
+    recount_jobs.run(recount_jobs.start_recount(reason="a role edited", enqueue=False).pk)
+    assert recount_jobs.stale_trusts() == []

@@ -101,7 +101,7 @@ def replace_month(
     cells, titles = _with_answers(cells, titles, answers)
     db_ids = _write_titles(obj, titles, aggregated.matches, aggregated.recalled)
     counted = _write_counts(obj, cells, db_ids)
-    _record_import(obj, aggregated, code, titles, counted, previous, actor, {**(extra or {})}, counted_under)
+    _record_import(obj, aggregated, code, titles, counted, previous, actor, extra or {}, counted_under)
 
 
 def _retire_previous(obj: ExtractImport, actor: Any) -> list[ExtractImport]:

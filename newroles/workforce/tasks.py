@@ -1,7 +1,7 @@
 """Background jobs: an extract import outlives a web request, and so does recounting every trust.
 
-The jobs call into `running` and `recounts`; the services that queue them (`uploads`) import this
-module, and nothing here imports them back.
+The jobs call into `running` and `recount_jobs`; the services that queue them (`uploads`, and
+`recount_jobs.start_recount`, lazily) import this module, and nothing here imports them back at load time.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from newroles.imports.forms import MappingForm, UploadForm
 from newroles.imports.models import ImportRun
 from newroles.imports.registry import ImportKind, all_kinds, get_kind
 from newroles.lib.exports import download
+from newroles.lib.progress import progress_partial
 from newroles.lib.tabular import TabularError
 
 PREVIEW_ROWS = 5
@@ -140,10 +141,8 @@ def progress(request: HttpRequest, key: str, token: str) -> HttpResponse:
     """The progress bar alone, polled by HTMX; a finished run makes the page reload to show its result."""
     kind, trust = _kind_and_trust(request, key)
     run = _run(request, kind, token, trust)
-    response = render(request, "imports/_progress.html", {"run": run, "kind": kind, "query": _query(trust)})
-    if not run.is_running and request.htmx:
-        response["HX-Refresh"] = "true"
-    return response
+    context = {"run": run, "kind": kind, "query": _query(trust)}
+    return progress_partial(request, "imports/_progress.html", context, finished=not run.is_running)
 
 
 def errors_file(request: HttpRequest, key: str, token: str) -> HttpResponse:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newroles.accounts import disclosure, policy
 from newroles.lib.exports import download
+from newroles.lib.progress import progress_partial
 from newroles.organisations.models import Trust
 from newroles.roles import aliases as catalogue_aliases
 from newroles.roles.models import RoleAlias
@@ -252,10 +253,8 @@ def _check(obj: ExtractImport, mapping: dict[str, str]) -> validation.Check | No
 def import_progress(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
     """The progress bar alone, polled by HTMX; a finished import makes the page reload to show its result."""
     obj = _import(request, ods_code, pk)
-    response = render(request, "workforce/_progress.html", {"obj": obj, "trust": obj.trust})
-    if obj.is_finished and request.htmx:
-        response["HX-Refresh"] = "true"
-    return response
+    context = {"obj": obj, "trust": obj.trust}
+    return progress_partial(request, "workforce/_progress.html", context, finished=obj.is_finished)
 
 
 @require_POST

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from newroles.lib.progress import progress_partial
 from newroles.workforce.models import Recount
 
 
@@ -21,7 +22,4 @@ def recount(request: HttpRequest, pk: int) -> HttpResponse:
 def recount_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar alone, polled by HTMX; a finished recount reloads the page to show its result."""
     obj = get_object_or_404(Recount, pk=pk)
-    response = render(request, "workforce/_recount_progress.html", {"recount": obj})
-    if obj.is_finished and request.htmx:
-        response["HX-Refresh"] = "true"
-    return response
+    return progress_partial(request, "workforce/_recount_progress.html", {"recount": obj}, finished=obj.is_finished)
